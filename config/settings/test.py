@@ -1,0 +1,13 @@
+"""The test suite: fast hashing, in-memory email, the database from DATABASE_URL (SQLite by default)."""
+
+from .base import *
+from .env import BASE_DIR
+
+DEBUG = False
+MOTCUA_DEMO = True
+SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,3 @@
+"""motcua — một cửa: the provincial administrative-procedure information system."""
+
+__version__ = "0.1.0"

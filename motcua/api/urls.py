@@ -1,0 +1,40 @@
+"""The REST API v1: one NinjaAPI, one router per domain."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+import motcua
+
+from .org import router as org_router
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1",
+    description="API của hệ thống thông tin giải quyết thủ tục hành chính cấp tỉnh (motcua).",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+class ApiRoot(Schema):
+    name: str
+    version: str
+    province_code: str
+    openapi: str
+    docs: str
+
+
+@api.get("/", response=ApiRoot, summary="API root", tags=["meta"])
+def api_root(request: HttpRequest) -> dict[str, str]:
+    return {
+        "name": "motcua",
+        "version": motcua.__version__,
+        "province_code": settings.MOTCUA_PROVINCE_CODE,
+        "openapi": "/api/v1/openapi.json",
+        "docs": "/api/v1/docs",
+    }
+
+
+api.add_router("/org-units", org_router, tags=["org"])

@@ -1,0 +1,29 @@
+"""The staff-shell gate: only active staff with a current membership (or superusers) get in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from motcua.accounts.selectors import user_is_staff_member
+from motcua.core.audit import audit_record
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user_is_staff_member(user=request.user):  # type: ignore[arg-type]
+            audit_record(action="access.denied", actor=request.user, data={"path": request.path})
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

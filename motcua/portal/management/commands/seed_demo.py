@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from motcua.accounts.demo import seed_demo_accounts
+from motcua.org.demo import seed_demo_org
+
+
+class Command(BaseCommand):
+    help = "Load the Thanh Hóa demo data (organisation, accounts, calendar). Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        steps = [
+            ("org units", seed_demo_org),
+            ("accounts", seed_demo_accounts),
+        ]
+        for label, seed in steps:
+            created = seed()
+            self.stdout.write(f"demo {label}: {created} created")
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
