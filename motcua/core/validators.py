@@ -32,11 +32,11 @@ SEX_MALE = "male"
 SEX_FEMALE = "female"
 _CENTURY_BASE = {0: 1900, 2: 2000, 4: 2100, 6: 2200, 8: 2300}
 
-_DIGITS_12 = re.compile(r"^\d{12}$")
-_MST = re.compile(r"^(\d{10})(?:-(\d{3}))?$")
+_DIGITS_12 = re.compile(r"^[0-9]{12}$")
+_MST = re.compile(r"^([0-9]{10})(?:-([0-9]{3}))?$")
 _MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
-_MOBILE = re.compile(r"^(3[2-9]|5[2689]|7[06-9]|8[1-9]|9[0-46-9])\d{7}$")
-_LANDLINE = re.compile(r"^2\d{9}$")
+_MOBILE = re.compile(r"^(3[2-9]|5[2689]|7[06-9]|8[1-9]|9[0-46-9])[0-9]{7}$")
+_LANDLINE = re.compile(r"^2[0-9]{9}$")
 
 
 def _clean_digits(value: object) -> str:
@@ -159,7 +159,7 @@ def normalize_phone(value: str) -> str:
         national = ""
     if national.startswith("0"):
         national = ""
-    if not national.isdigit() or not (_MOBILE.match(national) or _LANDLINE.match(national)):
+    if not national.isascii() or not (_MOBILE.match(national) or _LANDLINE.match(national)):
         raise ValidationError(
             _(
                 "Số điện thoại “%(value)s” không hợp lệ: cần số di động 10 chữ số (ví dụ 0912 345 678) "
