@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from .models import Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ["org_unit"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "full_name", "kind", "email", "is_active", "locked_until"]
     list_filter = ["kind", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email", "personal_id", "tax_code"]

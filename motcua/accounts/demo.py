@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from motcua.org.models import OrgUnit
@@ -20,7 +21,7 @@ class DemoAccount:
     username: str
     full_name: str
     kind: str
-    description: str
+    description: str | Promise
     org_code: str = ""
     role: str = ""
     personal_id: str | None = None

@@ -21,7 +21,7 @@ def staff_required(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user_is_staff_member(user=request.user):  # type: ignore[arg-type]
+        if not user_is_staff_member(user=request.user):
             audit_record(action="access.denied", actor=request.user, data={"path": request.path})
             raise PermissionDenied
         return view(request, *args, **kwargs)

@@ -4,7 +4,7 @@ from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit chain is append-only."""
 
     list_display = ["seq", "occurred_at", "actor_label", "action", "object_type", "object_id"]
