@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -36,15 +37,22 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        username = (self.cleaned_data.get("username") or "").strip()
-        self.cleaned_data["username"] = username
+        username = self.cleaned_data.get("username")
+        if not username:
+            return self.cleaned_data  # the field's own "required" error says it all
+        self.cleaned_data["username"] = username = username.strip()
+        self._raise_if_locked(username)
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            self._raise_if_locked(username)  # this very failure may have locked the account
+            raise
+
+    def _raise_if_locked(self, username: str) -> None:
         user = User.objects.filter(username=username).only("locked_until").first()
         if user is not None and user.is_locked():
-            from django.conf import settings
-
             raise forms.ValidationError(
                 self.error_messages["locked"],
                 code="locked",
                 params={"minutes": settings.MOTCUA_LOGIN_LOCK_MINUTES},
             )
-        return super().clean()

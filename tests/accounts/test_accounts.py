@@ -78,13 +78,14 @@ class TestLogin:
     def test_lockout_after_repeated_failures_even_with_right_password(self, client, settings):
         settings.MOTCUA_LOGIN_MAX_FAILURES = 3
         user = make_user("canbo", kind=AccountKind.STAFF)
-        for _ in range(3):
-            client.post(LOGIN, {"username": "canbo", "password": "sai"})
+        for attempt in range(1, 4):
+            response = client.post(LOGIN, {"username": "canbo", "password": "sai"})
+            assert ("Tài khoản tạm khóa do" in response.content.decode()) == (attempt == 3)
         user.refresh_from_db()
         assert user.is_locked()
         response = client.post(LOGIN, {"username": "canbo", "password": "Mat-khau-rat-manh-2026"})
         assert response.status_code == 200
-        assert "tạm khóa" in response.content.decode()
+        assert "Tài khoản tạm khóa do" in response.content.decode()
         assert not client.session.get("_auth_user_id")
         assert AuditEvent.objects.filter(action="auth.account_locked").count() == 1
 
@@ -102,6 +103,12 @@ class TestLogin:
         client.post(LOGIN, {"username": "canbo", "password": "Mat-khau-rat-manh-2026"})
         user.refresh_from_db()
         assert user.failed_login_count == 0
+
+    def test_empty_username_shows_only_the_required_error(self, client):
+        response = client.post(LOGIN, {"username": "", "password": "x"})
+        assert response.status_code == 200
+        assert "không đúng" not in response.content.decode()
+        assert response.context["form"].errors["username"]
 
     def test_login_page_is_vietnamese(self, client):
         html = client.get(LOGIN).content.decode()

@@ -48,7 +48,7 @@ def chain(db, django_user_model):
 def update_raw(seq, **fields):
     assignments = ", ".join(f"{name} = %s" for name in fields)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE core_auditevent SET {assignments} WHERE seq = %s", [*fields.values(), seq])  # noqa: S608
+        cursor.execute(f"UPDATE core_auditevent SET {assignments} WHERE seq = %s", [*fields.values(), seq])
 
 
 def delete_raw(seq):

@@ -1,0 +1,41 @@
+"""The error pages are Vietnamese, and the 500 page renders without any context."""
+
+import pytest
+from django.test import RequestFactory
+from django.views import defaults
+
+
+@pytest.mark.django_db
+def test_missing_page_returns_vietnamese_404(client, settings):
+    settings.DEBUG = False
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "Không tìm thấy trang bạn yêu cầu" in html
+    assert 'class="site-header"' in html  # the normal site shell, with navigation back
+    assert 'href="/"' in html
+
+
+@pytest.mark.django_db
+def test_citizen_on_staff_page_gets_vietnamese_403(client, demo_data, settings):
+    from motcua.accounts.models import User
+
+    settings.DEBUG = False
+    client.force_login(User.objects.get(username="038195001234"))
+    response = client.get("/can-bo/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Bạn không có quyền truy cập trang này" in html
+    assert "Lê Thị Hoa" in html  # still signed in: the shell shows who they are
+
+
+def test_server_error_page_is_standalone_vietnamese():
+    # Django renders 500.html with an empty Context: no request, no context processors, no database.
+    response = defaults.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "Hệ thống đang gặp sự cố" in html
+    assert "{%" not in html
+    assert "<link" not in html  # no stylesheet from static: it must work when everything else is broken
