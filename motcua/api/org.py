@@ -2,13 +2,14 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from motcua.org.models import OrgUnit
-from motcua.org.selectors import orgunit_list
+from motcua.org.models import OrgUnit, OrgUnitKind
+from motcua.org.selectors import orgunit_get_by_code, orgunit_list
 
 router = Router()
 
@@ -25,10 +26,8 @@ class OrgUnitOut(Schema):
 
 
 class OrgUnitFilter(Schema):
-    q: str = Field("", description="Tìm không dấu theo tên hoặc mã")
-    kind: str | None = Field(
-        None, description="province, agency, vertical_agency, division, one_stop_centre, commune, district"
-    )
+    q: str = Field("", max_length=200, description="Tìm không dấu theo tên, tên viết tắt hoặc mã")
+    kind: OrgUnitKind | None = Field(None, description="Loại đơn vị")
     on: dt.date | None = Field(None, description="Chỉ các đơn vị còn hiệu lực vào ngày này")
 
 
@@ -40,12 +39,22 @@ class ErrorOut(Schema):
 @router.get("", response=list[OrgUnitOut], summary="List org units")
 @paginate(PageNumberPagination, page_size=50)
 def orgunit_list_api(request: HttpRequest, filters: Query[OrgUnitFilter]) -> list[OrgUnit]:
-    return orgunit_list(on=filters.on, kind=filters.kind, q=filters.q)  # type: ignore[return-value]
+    kind = filters.kind.value if filters.kind else None
+    return orgunit_list(on=filters.on, kind=kind, q=filters.q)  # type: ignore[return-value]
 
 
-@router.get("/{code}", response={200: OrgUnitOut, 404: ErrorOut}, summary="Get one org unit by its code")
-def orgunit_get_api(request: HttpRequest, code: str) -> tuple[int, object]:
-    unit = orgunit_list().filter(code=code.upper()).first()
+@router.get(
+    "/{code}",
+    response={200: OrgUnitOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Get one org unit by its code (either form)",
+)
+def orgunit_get_api(request: HttpRequest, code: str) -> Status[object]:
+    """``code`` in the Decision 20/2020 form (``H56.19``) or the older QCVN 102 form (``000.00.19.H56``),
+    any letter case. An invalid code gives 422 with the validator's stable error code."""
+    try:
+        unit = orgunit_get_by_code(code)
+    except ValidationError as exc:
+        return Status(422, {"code": exc.code or "org_code_invalid", "message": exc.messages[0]})
     if unit is None:
-        return 404, {"code": "org_unit_not_found", "message": _("Không tìm thấy đơn vị có mã này.")}
-    return 200, unit
+        return Status(404, {"code": "org_unit_not_found", "message": _("Không tìm thấy đơn vị có mã này.")})
+    return Status(200, unit)

@@ -7,12 +7,21 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import OrgUnit, OrgUnitKind
+from motcua.core.text import fold
+
+from .codes import normalize_org_code
+from .models import MAX_TREE_DEPTH, OrgUnit, OrgUnitKind
+
+
+class OrgUnitCycleError(RuntimeError):
+    """The successor or parent links of the stored tree loop; the data must be repaired."""
+
+    code = "org_unit_cycle"
 
 
 def orgunit_list(*, on: dt.date | None = None, kind: str | None = None, q: str = "") -> QuerySet[OrgUnit]:
-    from motcua.core.text import fold
-
+    """Units, optionally only those valid on ``on``, of one ``kind``, whose folded name, short name or
+    code contains every word of ``q`` (diacritics ignored: ``hac thanh`` finds “Hạc Thành”)."""
     units = OrgUnit.objects.all()
     if on is not None:
         units = units.valid_on(on)
@@ -21,6 +30,71 @@ def orgunit_list(*, on: dt.date | None = None, kind: str | None = None, q: str =
     for word in fold(q).split():
         units = units.filter(search_text__contains=word)
     return units.select_related("parent", "successor").order_by("code")
+
+
+def orgunit_get_by_code(code: str) -> OrgUnit | None:
+    """The unit with this code given in either form (``H56.14`` or ``000.00.14.H56``).
+
+    Raises ``ValidationError`` (stable ``code``) when the value is not a valid agency code at all.
+    """
+    normalised = normalize_org_code(code)
+    return OrgUnit.objects.select_related("parent", "successor").filter(code=normalised).first()
+
+
+def orgunit_current_units(day: dt.date | None = None) -> QuerySet[OrgUnit]:
+    """Units valid on ``day`` (today in the project time zone by default)."""
+    return OrgUnit.objects.valid_on(day or timezone.localdate()).order_by("code")
+
+
+def orgunit_successor_on(unit: OrgUnit, day: dt.date) -> OrgUnit | None:
+    """The unit that stands for ``unit`` on ``day``.
+
+    ``unit`` itself when it is valid that day; otherwise, for a day after it ended, the first unit along
+    its successor links that is valid on ``day``. None when ``day`` is before ``unit`` began, when the
+    chain ends, or when it has a gap on that day (the next successor only starts later). A loop in the
+    stored links raises ``OrgUnitCycleError`` instead of spinning.
+    """
+    if unit.is_valid_on(day):
+        return unit
+    if unit.valid_from is not None and day < unit.valid_from:
+        return None
+    seen = {unit.pk}
+    current = unit
+    while current.successor_id is not None:
+        if current.successor_id in seen:
+            raise OrgUnitCycleError(f"successor links loop at org unit {current.code}")
+        seen.add(current.successor_id)
+        nxt = current.successor
+        if nxt is None:  # pragma: no cover - successor_id set means the row exists (FK)
+            return None
+        if nxt.is_valid_on(day):
+            return nxt
+        if nxt.valid_from is not None and day < nxt.valid_from:
+            return None
+        current = nxt
+    return None
+
+
+def orgunit_subtree(unit: OrgUnit, *, include_self: bool = False) -> QuerySet[OrgUnit]:
+    """All descendants of ``unit`` (children, their children, …), whatever their validity dates.
+
+    One query per tree level (the tree is a few levels deep) plus none for the result, which stays a
+    lazy queryset callers can filter further (``.valid_on(day)``) or use in ``__in`` lookups.
+    With ``include_self`` the unit itself is included (a leader's scope: the unit and everything below).
+    """
+    found: set[int] = {unit.pk}
+    frontier: set[int] = {unit.pk}
+    for _level in range(MAX_TREE_DEPTH):
+        children = set(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        if not children:
+            break
+        found |= children
+        frontier = children
+    else:
+        raise OrgUnitCycleError(f"org unit tree below {unit.code} is deeper than {MAX_TREE_DEPTH} levels")
+    if not include_self:
+        found.discard(unit.pk)
+    return OrgUnit.objects.filter(pk__in=found).order_by("code")
 
 
 def orgunit_stats(*, on: dt.date | None = None) -> dict[str, int]:
