@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from motcua.accounts.demo import seed_demo_accounts
+from motcua.calendar.demo import seed_demo_calendar
 from motcua.org.demo import seed_demo_org
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         steps = [
             ("org units", seed_demo_org),
             ("accounts", seed_demo_accounts),
+            ("calendar", seed_demo_calendar),
         ]
         for label, seed in steps:
             created = seed()
