@@ -10,16 +10,19 @@ ROOT = Path(__file__).resolve().parent.parent / "motcua"
 # Layer number per app: an app may import apps of a lower or equal layer only; edges are the top.
 LAYERS = {
     "core": 0,
+    "documents": 0,
     "org": 1,
     "accounts": 2,
     "calendar": 3,
     "catalogue": 3,
+    # A generic outbox (users and plain data only), so dossier services can write to it in their
+    # transaction; it never imports the dossier app.
+    "notifications": 3,
     "dossiers": 4,
     "wallet": 5,
     "results": 5,
     "payments": 5,
     "feedback": 5,
-    "notifications": 5,
     "reporting": 6,
     "integrations": 7,
     "portal": 8,

@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.accounts",
     "motcua.calendar",
+    "motcua.catalogue",
+    "motcua.notifications",
+    "motcua.documents",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -132,3 +136,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Notifications (motcua.notifications): the SMS adapter and delivery retries. The default SMS backend is the
+# local fake (JSON lines under var/sms); production sets MOTCUA_SMS_BACKEND to
+# motcua.notifications.channels.sms.HttpSmsBackend with the gateway's URL, token and brandname.
+MOTCUA_SMS_BACKEND = env_str("MOTCUA_SMS_BACKEND", "motcua.notifications.channels.sms.FileSmsBackend")
+MOTCUA_SMS_FILE_DIR = env_str("MOTCUA_SMS_FILE_DIR", str(BASE_DIR / "var" / "sms"))
+MOTCUA_SMS_HTTP_URL = env_str("MOTCUA_SMS_HTTP_URL", "")
+MOTCUA_SMS_HTTP_TOKEN = env_str("MOTCUA_SMS_HTTP_TOKEN", "")
+MOTCUA_SMS_HTTP_TIMEOUT = env_int("MOTCUA_SMS_HTTP_TIMEOUT", 10)
+MOTCUA_SMS_BRANDNAME = env_str("MOTCUA_SMS_BRANDNAME", "MOTCUA")
+# A failed delivery is retried after 1, 2, 4 … minutes (capped), and given up after this many attempts.
+MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFY_MAX_ATTEMPTS", 6)
+MOTCUA_NOTIFY_RETRY_BASE_SECONDS = env_int("MOTCUA_NOTIFY_RETRY_BASE_SECONDS", 60)
+MOTCUA_NOTIFY_RETRY_MAX_SECONDS = env_int("MOTCUA_NOTIFY_RETRY_MAX_SECONDS", 6 * 3600)

@@ -11,3 +11,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MOTCUA_SMS_BACKEND = "motcua.notifications.channels.sms.LocmemSmsBackend"

@@ -173,3 +173,15 @@ def normalize_phone(value: str) -> str:
 
 def validate_phone(value: str) -> None:
     normalize_phone(value)
+
+
+def phone_display(e164: str) -> str:
+    """``+84912345678`` → ``0912 345 678``; landlines ``+842373852345`` → ``0237 3852 345``; else unchanged."""
+    if not e164.startswith("+84"):
+        return e164
+    national = "0" + e164[3:]
+    if len(national) == 10:
+        return f"{national[:4]} {national[4:7]} {national[7:]}"
+    if len(national) == 11:
+        return f"{national[:4]} {national[4:8]} {national[8:]}"
+    return national
