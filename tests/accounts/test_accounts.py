@@ -172,7 +172,7 @@ class TestStaffShellAccess:
         assert AuditEvent.objects.filter(action="access.denied").exists()
 
     def test_business_is_refused(self, client, demo_data):
-        client.login(username="2801234567", password=DEMO_PASSWORD)
+        client.login(username="2801234564", password=DEMO_PASSWORD)
         assert client.get(DASHBOARD).status_code == 403
 
     @pytest.mark.parametrize(

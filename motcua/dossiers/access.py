@@ -1,0 +1,173 @@
+"""Who may see a dossier and who may act on it: the only place these rules live.
+
+- A citizen or business sees only the dossiers they applied for.
+- Staff see the dossiers received at, resolved by, or with a step in one of their units; leaders
+  (division head, agency leader, agency administrator) also those of their units' subtree.
+- The province administrator and the auditor see everything; the auditor acts on nothing.
+Acting needs the right role at the right unit (see ``ACTION_ROLES`` and ``dossier_can``); a dossier a user
+may not see is reported as not found, so denials do not reveal that it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.models import AccountKind, Role, User
+from motcua.accounts.selectors import membership_list_active
+from motcua.org.selectors import orgunit_subtree
+
+from .errors import ActionNotAllowed, DossierNotFound
+from .models import Dossier, DossierStep
+from .status import TRANSITIONS, DossierAction, DossierStatus
+
+A = DossierAction
+LEADER_ROLES = frozenset({Role.DIVISION_HEAD, Role.AGENCY_LEADER, Role.AGENCY_ADMIN})
+SEE_ALL_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.AUDITOR})
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """A staff user's roles per unit (unit id → roles), and the units they may see."""
+
+    roles_by_unit: dict[int, frozenset[str]] = field(default_factory=dict)
+    visible_units: frozenset[int] = frozenset()
+    sees_all: bool = False
+    province_admin: bool = False
+
+    def roles_at(self, unit_id: int) -> frozenset[str]:
+        return self.roles_by_unit.get(unit_id, frozenset())
+
+
+def staff_scope(user: User) -> StaffScope:
+    cached: StaffScope | None = getattr(user, "_motcua_staff_scope", None)
+    if cached is not None:
+        return cached
+    roles: dict[int, set[str]] = {}
+    visible: set[int] = set()
+    if user.is_authenticated and user.is_active and user.kind == AccountKind.STAFF:
+        for membership in membership_list_active(user=user):
+            roles.setdefault(membership.org_unit_id, set()).add(membership.role)
+            visible.add(membership.org_unit_id)
+            if membership.role in LEADER_ROLES:
+                visible.update(orgunit_subtree(membership.org_unit).values_list("pk", flat=True))
+    all_roles = set().union(*roles.values()) if roles else set()
+    scope = StaffScope(
+        roles_by_unit={unit: frozenset(r) for unit, r in roles.items()},
+        visible_units=frozenset(visible),
+        sees_all=bool(all_roles & SEE_ALL_ROLES),
+        province_admin=Role.PROVINCE_ADMIN in all_roles,
+    )
+    user._motcua_staff_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def dossier_visible_queryset(user: User) -> QuerySet[Dossier]:
+    """Every dossier ``user`` may see (drafts only to their applicant)."""
+    base = Dossier.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.kind != AccountKind.STAFF:
+        return base.filter(applicant=user)
+    scope = staff_scope(user)
+    staff_view = base.exclude(status=DossierStatus.DRAFT)
+    if scope.sees_all:
+        return staff_view
+    units = scope.visible_units
+    if not units:
+        return base.none()
+    stepped = DossierStep.objects.filter(unit_id__in=units).values("dossier_id")
+    return staff_view.filter(
+        Q(receiving_point_id__in=units) | Q(resolving_unit_id__in=units) | Q(pk__in=stepped)
+    )
+
+
+def dossier_get_for_user(*, user: User, pk: int | None = None, code: str | None = None) -> Dossier:
+    """The dossier if ``user`` may see it; ``DossierNotFound`` otherwise (same answer as a missing one)."""
+    qs = dossier_visible_queryset(user).select_related(
+        "procedure_version", "receiving_point", "resolving_unit", "applicant"
+    )
+    lookup: dict[str, Any] = {"pk": pk} if pk is not None else {"code": code}
+    dossier = qs.filter(**lookup).first() if (pk is not None or code) else None
+    if dossier is None:
+        raise DossierNotFound("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def current_step(dossier: Dossier) -> DossierStep | None:
+    return next((s for s in dossier.steps.all() if s.finished_at is None), None)
+
+
+def _holds_step(scope: StaffScope, step: DossierStep | None, user: User) -> bool:
+    """The user works the open step: the step's role at its unit (or its assignee), or leads that unit."""
+    if step is None:
+        return False
+    roles = scope.roles_at(step.unit_id)
+    if step.assignee_id is not None and step.assignee_id == user.pk:
+        return True
+    return bool(step.role and step.role in roles) or bool(roles & LEADER_ROLES)
+
+
+def _officer_at(scope: StaffScope, unit_id: int) -> bool:
+    return Role.ONE_STOP_OFFICER in scope.roles_at(unit_id) or bool(scope.roles_at(unit_id) & LEADER_ROLES)
+
+
+def _leads(scope: StaffScope, unit_id: int) -> bool:
+    return bool(scope.roles_at(unit_id) & {Role.AGENCY_LEADER, Role.DIVISION_HEAD})
+
+
+def dossier_can(user: User, dossier: Dossier, action: str) -> bool:
+    """May ``user`` take ``action`` on ``dossier`` now? (role, unit and source state; not once-only limits)."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or dossier.status not in transition.sources:
+        return False
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.kind != AccountKind.STAFF:
+        is_applicant = dossier.applicant_id == user.pk
+        return is_applicant and action in (A.SUBMIT, A.SUPPLEMENT, A.WITHDRAW)
+    scope = staff_scope(user)
+    if Role.AUDITOR in set().union(*scope.roles_by_unit.values()) and not scope.province_admin:
+        return False
+    if scope.province_admin:
+        return action not in (A.SUBMIT,)
+    step = current_step(dossier) if dossier.status != DossierStatus.DRAFT else None
+    receiving = dossier.receiving_point_id
+    if action in (A.RECEIVE, A.REFUSE, A.ROUTE, A.RETURN_RESULT):
+        return _officer_at(scope, receiving)
+    if action == A.SUPPLEMENT or action == A.WITHDRAW:
+        return _officer_at(scope, receiving)  # at the counter, on the applicant's behalf
+    if action == A.REQUEST_SUPPLEMENT:
+        if dossier.status in (DossierStatus.AWAITING_INTAKE, DossierStatus.RECEIVED):
+            return _officer_at(scope, receiving)
+        return _holds_step(scope, step, user)
+    if action == A.ASSIGN:
+        return step is not None and bool(scope.roles_at(step.unit_id) & LEADER_ROLES)
+    if action in (A.FORWARD, A.SEND_BACK, A.HAND_OVER, A.HAND_BACK, A.DECIDE, A.SUSPEND, A.RESUME):
+        if action == A.RESUME:
+            return _leads(scope, dossier.resolving_unit_id) or _holds_step(scope, step, user)
+        return _holds_step(scope, step, user)
+    if action == A.APOLOGISE:
+        return _leads(scope, dossier.resolving_unit_id)
+    return False
+
+
+def dossier_require(user: User, dossier: Dossier, action: str) -> None:
+    if not dossier_can(user, dossier, action):
+        if dossier.status not in TRANSITIONS[action].sources if action in TRANSITIONS else True:
+            raise ActionNotAllowed(
+                "Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.",
+                action=str(DossierAction(action).label),
+                status=str(DossierStatus(dossier.status).label),
+            )
+        raise ActionNotAllowed(
+            "Bạn không có quyền thực hiện “%(action)s” với hồ sơ này.",
+            action=str(DossierAction(action).label),
+        )
+
+
+def dossier_actions_for(user: User, dossier: Dossier) -> list[str]:
+    """The actions the user may take now, for showing only those buttons."""
+    return [action for action in TRANSITIONS if dossier_can(user, dossier, action)]

@@ -1,0 +1,50 @@
+"""Typed errors of the dossier services. Each has a stable ``code`` (for the API) and a Vietnamese message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class DossierError(Exception):
+    """A rule refused the action; nothing was changed."""
+
+    code = "dossier_error"
+    http_status = 400
+
+    def __init__(self, message: str | Promise, *, code: str | None = None, **params: Any) -> None:
+        self.params = params
+        self.message = str(message) % params if params else str(message)
+        if code:
+            self.code = code
+        super().__init__(self.message)
+
+
+class DossierNotFound(DossierError):
+    """Unknown dossier, or one the user may not see: the two look the same."""
+
+    code = "dossier_not_found"
+    http_status = 404
+
+
+class ActionNotAllowed(DossierError):
+    """The user may see the dossier but not take this action now (role, unit or state)."""
+
+    code = "action_not_allowed"
+    http_status = 403
+
+
+class InvalidTransition(DossierError):
+    code = "invalid_transition"
+    http_status = 409
+
+
+class ConcurrentChange(DossierError):
+    code = "dossier_changed"
+    http_status = 409
+
+
+class InvalidDossierInput(DossierError):
+    code = "invalid_input"
+    http_status = 422

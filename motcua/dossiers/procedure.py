@@ -1,0 +1,78 @@
+"""The pinned procedure of a dossier, read from its version's snapshot, and the deadline arithmetic on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+
+from motcua.calendar.engine.deadlines import Limit, Pause, classify, due_moment
+from motcua.calendar.engine.snapshot import CalendarSnapshot
+from motcua.calendar.selectors import calendar_snapshot
+from motcua.catalogue.choices import SupplementRule, TimeUnit
+from motcua.catalogue.models import ProcedureVersion
+from motcua.catalogue.spec import ProcedureSpec, StepSpec, parse_procedure
+from motcua.org.models import OrgUnit
+
+#: Transfer from intake to the resolving unit: received at or after 15:00 → the next working day (§1).
+ROUTING_CUTOFF = dt.time(15, 0)
+
+
+@lru_cache(maxsize=512)
+def _spec_cached(version_pk: int, _number: int, snapshot_key: str) -> ProcedureSpec:
+    version = ProcedureVersion.objects.get(pk=version_pk)
+    parsed = parse_procedure(version.snapshot)
+    spec = parsed.spec or parsed.draft
+    if spec is None:  # a published version always parses; refuse loudly if the data were tampered with
+        raise RuntimeError(f"procedure version {version_pk} has an unreadable snapshot")
+    return spec
+
+
+def procedure_spec(version: ProcedureVersion) -> ProcedureSpec:
+    """The procedure as published in ``version`` (versions are immutable, so this is cached)."""
+    return _spec_cached(version.pk, version.number, version.code)
+
+
+def legal_limit(spec: ProcedureSpec) -> Limit:
+    unit, amount = spec.time_limit.unit, Decimal(spec.time_limit.amount)
+    if unit == TimeUnit.SAME_DAY:
+        return Limit.same_day()
+    if unit == TimeUnit.WORKING_HOURS:
+        return Limit.working_hours(amount)
+    if unit == TimeUnit.CALENDAR_DAYS:
+        return Limit.calendar_days(amount)
+    return Limit.working_days(amount)
+
+
+def step_limit(step: StepSpec) -> Limit:
+    amount = Decimal(step.budget.amount)
+    if step.budget.unit == TimeUnit.WORKING_DAYS and amount == amount.to_integral_value():
+        return Limit.working_days(amount)
+    if step.budget.unit == TimeUnit.WORKING_DAYS:  # half days and such: 8 working hours a day
+        return Limit.working_hours(amount * 8)
+    return Limit.working_hours(amount)
+
+
+def calendar_for(unit: OrgUnit) -> CalendarSnapshot:
+    return calendar_snapshot(org_unit=unit)
+
+
+def dossier_due(
+    *, spec: ProcedureSpec, unit: OrgUnit, received_at: dt.datetime, pauses: list[Pause]
+) -> dt.datetime:
+    cal = calendar_for(unit)
+    cutoff = (spec.time_limit.cutoff or dt.time(15, 0)) if spec.time_limit.after_cutoff else None
+    return due_moment(
+        cal,
+        received_at,
+        legal_limit(spec),
+        cutoff=cutoff,
+        pauses=pauses,
+        restart=spec.supplement_rule == SupplementRule.RESTART,
+    )
+
+
+def classify_finish(*, spec: ProcedureSpec, unit: OrgUnit, finished: dt.datetime, due: dt.datetime) -> str:
+    """Early / on time / late of a finish against a stored due moment (pauses are already in ``due``)."""
+    limit = legal_limit(spec)
+    return str(classify(calendar_for(unit), finished=finished, due=due, day_based=limit.is_day_based))

@@ -1,0 +1,114 @@
+"""What every transition shares: lock the row, check the table and the actor, move, record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import User
+
+from ..access import dossier_require
+from ..errors import ConcurrentChange, DossierNotFound, InvalidTransition
+from ..events import dossier_event_record
+from ..models import Dossier, DossierStep
+from ..status import TRANSITIONS, DossierAction, DossierStatus
+
+
+def lock_dossier(dossier: Dossier, *, expected_version: int | None = None) -> Dossier:
+    """Lock and reload the row; refuse when someone changed it since the caller read it."""
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version", "receiving_point", "resolving_unit")
+        .filter(pk=dossier.pk)
+        .first()
+    )
+    if locked is None:
+        raise DossierNotFound(_("Không tìm thấy hồ sơ."))
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise ConcurrentChange(
+            _(
+                "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới rồi thao tác lại."
+            )
+        )
+    return locked
+
+
+def begin(
+    dossier: Dossier, *, actor: User | None, action: str, expected_version: int | None = None
+) -> Dossier:
+    """Lock the dossier, then check the transition table and (for a person) the access rules."""
+    locked = lock_dossier(dossier, expected_version=expected_version)
+    transition = TRANSITIONS[action]
+    if locked.status not in transition.sources:
+        raise InvalidTransition(
+            _("Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”."),
+            action=str(DossierAction(action).label),
+            status=str(DossierStatus(locked.status).label),
+        )
+    if actor is not None:
+        dossier_require(actor, locked, action)
+    return locked
+
+
+def commit_change(
+    dossier: Dossier,
+    *,
+    actor: User | None,
+    action: str,
+    to_status: str | None = None,
+    from_step: str = "",
+    to_step: str = "",
+    unit_code: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+    fields: list[str] | None = None,
+) -> Dossier:
+    """Write the new state (and ``fields``) and append the event. The one place ``status`` is assigned."""
+    from_status = dossier.status
+    if to_status is not None:
+        dossier.status = to_status
+    dossier.lock_version += 1
+    update = {"status", "lock_version", "search_text", *(fields or [])}
+    dossier.save(update_fields=sorted(update))
+    dossier_event_record(
+        dossier=dossier,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        from_step=from_step,
+        to_step=to_step,
+        unit_code=unit_code,
+        note=note,
+        data=data,
+        at=at,
+    )
+    return dossier
+
+
+def open_step(dossier: Dossier) -> DossierStep | None:
+    return DossierStep.objects.select_for_update(of=("self",)).filter(dossier=dossier, finished_at__isnull=True).first()
+
+
+def require_open_step(dossier: Dossier) -> DossierStep:
+    step = open_step(dossier)
+    if step is None:
+        raise InvalidTransition(_("Hồ sơ không có bước đang xử lý."), code="no_open_step")
+    return step
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def require_text(value: str, *, field: str, message: Any) -> str:
+    from ..errors import InvalidDossierInput
+
+    text = (value or "").strip()
+    if not text:
+        raise InvalidDossierInput(message, code=f"{field}_required")
+    return text
