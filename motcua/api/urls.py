@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Schema
 
 import motcua
 
+from .catalogue import router as catalogue_router
 from .org import router as org_router
 
 api = NinjaAPI(
@@ -38,3 +39,5 @@ def api_root(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/org-units", org_router, tags=["org"])
+api.add_router("/procedures", catalogue_router, tags=["catalogue"])
+api.add_router("/dossiers", "motcua.api.dossiers.router", tags=["dossiers"])

@@ -2,8 +2,39 @@ from django.urls import path
 
 from .views import home
 from .views.calendar import working_calendar
+from .views.catalogue import procedure_detail, procedure_list
+from .views.dossiers import mine as my_dossier_views
+from .views.dossiers import public as dossier_public_views
+from .views.dossiers import wizard as dossier_wizard
+from .views.inbox import inbox
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("thu-tuc/", procedure_list, name="procedure_list"),
+    path("thu-tuc/<str:code>/", procedure_detail, name="procedure_detail"),
     path("lich-lam-viec/", working_calendar, name="working_calendar"),
+    path("thong-bao/", inbox, name="inbox"),
+    # Online application wizard, "Hồ sơ của tôi", public status page (motcua.portal.views.dossiers).
+    path("thu-tuc/<str:code>/nop-ho-so/", dossier_wizard.apply_start, name="dossier_apply"),
+    path(
+        "thu-tuc/<str:code>/nop-ho-so/thong-tin/", dossier_wizard.apply_details, name="dossier_apply_details"
+    ),
+    path("ho-so-cua-toi/", my_dossier_views.my_dossiers, name="my_dossiers"),
+    path("ho-so-cua-toi/<int:pk>/", my_dossier_views.dossier_detail, name="my_dossier"),
+    path("ho-so-cua-toi/<int:pk>/thong-tin/", dossier_wizard.draft_details, name="dossier_draft_details"),
+    path("ho-so-cua-toi/<int:pk>/giay-to/", dossier_wizard.draft_components, name="dossier_draft_components"),
+    path("ho-so-cua-toi/<int:pk>/kiem-tra/", dossier_wizard.draft_review, name="dossier_draft_review"),
+    path("ho-so-cua-toi/<int:pk>/da-nop/", dossier_wizard.confirmation, name="dossier_confirmation"),
+    path(
+        "ho-so-cua-toi/<int:pk>/tai-len/", my_dossier_views.component_upload, name="dossier_component_upload"
+    ),
+    path(
+        "ho-so-cua-toi/<int:pk>/giay-to/<int:component_id>/tai-ve/",
+        my_dossier_views.component_download,
+        name="dossier_component_download",
+    ),
+    path("ho-so-cua-toi/<int:pk>/bieu-mau/<str:key>/", my_dossier_views.dossier_form, name="my_dossier_form"),
+    path("ho-so-cua-toi/<int:pk>/bo-sung/", my_dossier_views.supplement_send, name="dossier_supplement_send"),
+    path("ho-so-cua-toi/<int:pk>/dung-giai-quyet/", my_dossier_views.withdraw, name="dossier_withdraw"),
+    path("tra-cuu-ho-so/", dossier_public_views.status_lookup, name="dossier_status_lookup"),
 ]

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from motcua.accounts.demo import seed_demo_accounts
 from motcua.calendar.demo import seed_demo_calendar
+from motcua.catalogue.demo import seed_demo_catalogue
 from motcua.org.demo import seed_demo_org
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             ("org units", seed_demo_org),
             ("accounts", seed_demo_accounts),
             ("calendar", seed_demo_calendar),
+            ("catalogue", seed_demo_catalogue),
         ]
         for label, seed in steps:
             created = seed()

@@ -1,0 +1,693 @@
+"""Dossiers over HTTP: apply, upload components, follow a dossier, and every staff action.
+
+Session authentication (``django_auth``, CSRF required for unsafe methods). Each POST calls one service
+of ``motcua.dossiers.services``; a refused action changes nothing and answers ``{code, message}`` with the
+status of the domain error: 400 (rule), 403 (not allowed now), 404 (unknown or not visible: the two look the
+same), 409 (wrong state, or ``expected_version`` is stale: someone else changed the dossier), 422 (bad input).
+A dossier is addressed by its code (``H56.40-260302-0001``) or, before it has one (a draft), by its id.
+"""
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from motcua.accounts.models import AccountKind, User
+from motcua.catalogue.selectors import procedure_get_published
+from motcua.dossiers.access import dossier_actions_for, dossier_get_for_user
+from motcua.dossiers.errors import DossierError, DossierNotFound, InvalidDossierInput
+from motcua.dossiers.models import Dossier, DossierComponent
+from motcua.dossiers.portal_selectors import (
+    dossier_component_list,
+    dossier_event_list,
+    dossier_get_by_ref,
+    dossier_list_visible,
+    dossier_step_list,
+    dossier_timeline,
+)
+from motcua.dossiers.services import (
+    dossier_apologise,
+    dossier_create_draft,
+    dossier_decide,
+    dossier_forward,
+    dossier_receive,
+    dossier_refuse,
+    dossier_request_supplement,
+    dossier_resume,
+    dossier_return_result,
+    dossier_route,
+    dossier_send_back,
+    dossier_submit,
+    dossier_supplement,
+    dossier_suspend,
+    dossier_update_draft,
+    dossier_withdraw,
+)
+from motcua.dossiers.services.components import dossier_component_attach
+from motcua.dossiers.status import DossierStatus
+from motcua.org.models import OrgUnit
+from motcua.org.selectors import orgunit_get_by_code
+
+from .org import ErrorOut
+
+router = Router(auth=django_auth)
+
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERROR_DOC = (
+    "Lỗi trả về dạng `{code, message}`: 400 vi phạm quy tắc, 403 không được phép thao tác lúc này, "
+    "404 không tìm thấy hoặc không được xem, 409 sai trạng thái hoặc `expected_version` đã cũ (hồ sơ vừa "
+    "được người khác cập nhật), 422 dữ liệu không hợp lệ."
+)
+
+
+# -- output --------------------------------------------------------------------------------------------
+
+
+class ComponentOut(Schema):
+    id: int
+    position: int
+    name: str
+    required: bool
+    provided: bool
+    original_name: str
+    size: int = Field(description="Byte")
+    page_count: int
+    sha256: str
+    origin: str
+    digitised: bool
+    checked: bool
+
+
+class StepOut(Schema):
+    seq: int
+    step_code: str
+    name: str
+    unit_code: str
+    unit_name: str
+    inter_agency: bool
+    handover_mode: str
+    started_at: dt.datetime
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    outcome: str
+
+
+class EventOut(Schema):
+    seq: int
+    occurred_at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    from_step: str
+    to_step: str
+    unit_code: str
+    note: str
+
+
+class DossierSummaryOut(Schema):
+    id: int
+    code: str | None = Field(description="Null khi còn là bản nháp")
+    status: DossierStatus
+    status_label: str
+    procedure_code: str
+    procedure_name: str
+    channel: str
+    receiving_point_code: str
+    resolving_unit_code: str
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    version: int = Field(
+        description="Gửi lại làm `expected_version` khi thao tác để phát hiện cập nhật đồng thời"
+    )
+
+    @staticmethod
+    def resolve_status_label(obj: Dossier) -> str:
+        return str(DossierStatus(obj.status).label)
+
+    @staticmethod
+    def resolve_procedure_code(obj: Dossier) -> str:
+        return obj.procedure_version.code
+
+    @staticmethod
+    def resolve_procedure_name(obj: Dossier) -> str:
+        return obj.procedure_version.name
+
+    @staticmethod
+    def resolve_receiving_point_code(obj: Dossier) -> str:
+        return obj.receiving_point.code
+
+    @staticmethod
+    def resolve_resolving_unit_code(obj: Dossier) -> str:
+        return obj.resolving_unit.code
+
+    @staticmethod
+    def resolve_version(obj: Dossier) -> int:
+        return obj.lock_version
+
+
+class DossierOut(DossierSummaryOut):
+    applicant_kind: str
+    applicant_name: str
+    applicant_address: str
+    form_data: dict[str, Any]
+    fee_status: str
+    decision: str
+    decision_note: str
+    return_method: str
+    closing_reason: str
+    supplement_count: int
+    apology_count: int
+    components: list[ComponentOut]
+    steps: list[StepOut]
+    events: list[EventOut]
+    allowed_actions: list[str] = Field(description="Các thao tác người gọi được làm lúc này")
+
+    # The nested lists are computed by ``_detail`` and carried on the instance.
+    @staticmethod
+    def resolve_components(obj: Any) -> list[dict[str, Any]]:
+        return obj.components_out  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_steps(obj: Any) -> list[dict[str, Any]]:
+        return obj.steps_out  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[dict[str, Any]]:
+        return obj.events_out  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Any) -> list[str]:
+        return obj.allowed_actions_out  # type: ignore[no-any-return]
+
+
+# -- input ---------------------------------------------------------------------------------------------
+
+
+class DossierFilter(Schema):
+    status: DossierStatus | None = Field(None, description="Chỉ hồ sơ ở trạng thái này")
+    q: str = Field("", max_length=60, description="Một phần mã hồ sơ")
+
+
+class DraftIn(Schema):
+    procedure_code: str = Field(max_length=50, description="Mã thủ tục đã công bố")
+    receiving_point_code: str = Field(max_length=35, description="Mã điểm tiếp nhận một cửa, ví dụ H56.40")
+    applicant_commune_code: str | None = Field(
+        None, max_length=35, description="Xã, phường nơi cư trú, khi thủ tục do UBND xã nơi cư trú giải quyết"
+    )
+    address: str = Field("", max_length=500)
+    form_data: dict[str, Any] = Field(
+        default_factory=dict, description="Nội dung đề nghị và các trường của thủ tục"
+    )
+
+
+class DraftUpdateIn(Schema):
+    address: str | None = Field(None, max_length=500)
+    form_data: dict[str, Any]
+
+
+class VersionIn(Schema):
+    expected_version: int | None = Field(
+        None, ge=0, description="`version` đã đọc; khác với hiện tại thì trả 409 dossier_changed"
+    )
+
+
+class ReceiveIn(VersionIn):
+    checked_component_ids: list[int] = Field(description="Các giấy tờ cán bộ đã kiểm tra đủ")
+    note: str = Field("", max_length=2000)
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(max_length=2000)
+
+
+class RouteIn(VersionIn):
+    to_step: str | None = Field(
+        None, max_length=20, description="Bước xử lý đầu tiên (mặc định theo quy trình)"
+    )
+    paper: bool = Field(False, description="Chuyển hồ sơ giấy (không điện tử)")
+
+
+class ForwardIn(VersionIn):
+    to_step: str = Field(max_length=20)
+    note: str = Field("", max_length=2000)
+    paper: bool = False
+
+
+class SendBackIn(VersionIn):
+    to_step: str = Field(max_length=20)
+    note: str = Field(max_length=2000)
+
+
+class SupplementRequestIn(VersionIn):
+    reason: str = Field(max_length=2000)
+    items: list[str] = Field(description="Từng nội dung phải bổ sung")
+
+
+class NoteIn(VersionIn):
+    note: str = Field("", max_length=2000)
+
+
+class SuspendIn(VersionIn):
+    reason: str = Field(max_length=2000)
+    legal_basis: str = Field(max_length=500)
+
+
+class ApologiseIn(VersionIn):
+    reason: str = Field(max_length=2000)
+    new_due_at: dt.datetime
+
+
+class DecideIn(VersionIn):
+    decision: str = Field(
+        description="approved (giải quyết) hoặc not_eligible (không đủ điều kiện, cần note)"
+    )
+    note: str = Field("", max_length=4000)
+
+
+class ReturnIn(VersionIn):
+    method: str = Field(description="counter, post hoặc online")
+    note: str = Field("", max_length=2000)
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)  # noqa: S101 - django_auth returns the session user
+    return user
+
+
+def _error(exc: DossierError) -> Status[object]:
+    return Status(exc.http_status, {"code": exc.code, "message": exc.message})
+
+
+def _component(c: DossierComponent) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "position": c.position,
+        "name": c.name,
+        "required": c.required,
+        "provided": c.provided,
+        "original_name": c.original_name,
+        "size": c.size,
+        "page_count": c.page_count,
+        "sha256": c.sha256,
+        "origin": c.origin,
+        "digitised": c.digitised,
+        "checked": c.checked,
+    }
+
+
+def _events(dossier: Dossier, user: User) -> list[dict[str, Any]]:
+    """Staff see the whole history (without names); an applicant sees it as the portal shows it."""
+    if user.kind == AccountKind.STAFF:
+        return [
+            {
+                "seq": e.seq,
+                "occurred_at": e.occurred_at,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "from_step": e.from_step,
+                "to_step": e.to_step,
+                "unit_code": e.unit_code,
+                "note": e.note,
+            }
+            for e in dossier_event_list(dossier)
+        ]
+    raw_events = {e.seq: e for e in dossier_event_list(dossier)}
+    out = []
+    for entry in dossier_timeline(dossier):
+        raw = raw_events[entry.seq]
+        out.append(
+            {
+                "seq": entry.seq,
+                "occurred_at": entry.at,
+                "action": entry.action,
+                "from_status": raw.from_status,
+                "to_status": raw.to_status,
+                "from_step": raw.from_step,
+                "to_step": raw.to_step,
+                "unit_code": raw.unit_code,
+                "note": entry.note,
+            }
+        )
+    return out
+
+
+def _detail(dossier: Dossier, user: User) -> Dossier:
+    """The dossier with the nested lists of ``DossierOut`` attached."""
+    steps = dossier_step_list(dossier)
+    dossier.components_out = [_component(c) for c in dossier_component_list(dossier)]  # type: ignore[attr-defined]
+    dossier.steps_out = [  # type: ignore[attr-defined]
+        {
+            "seq": s.seq,
+            "step_code": s.step_code,
+            "name": s.name,
+            "unit_code": s.unit.code,
+            "unit_name": s.unit.name,
+            "inter_agency": s.inter_agency,
+            "handover_mode": s.handover_mode,
+            "started_at": s.started_at,
+            "due_at": s.due_at,
+            "finished_at": s.finished_at,
+            "outcome": s.outcome,
+        }
+        for s in steps
+    ]
+    dossier.events_out = _events(dossier, user)  # type: ignore[attr-defined]
+    dossier.allowed_actions_out = dossier_actions_for(user, dossier)  # type: ignore[attr-defined]
+    return dossier
+
+
+def _out(dossier: Dossier, user: User, status: int = 200) -> Status[object]:
+    with contextlib.suppress(DossierNotFound):  # read it again through the access rules, related rows fresh
+        dossier = dossier_get_for_user(user=user, pk=dossier.pk)
+    return Status(status, _detail(dossier, user))
+
+
+def _act(request: HttpRequest, ref: str, action: Callable[[Dossier, User], Dossier]) -> Status[object]:
+    user = _user(request)
+    try:
+        dossier = dossier_get_by_ref(user=user, ref=ref)
+        dossier = action(dossier, user)
+    except DossierError as exc:
+        return _error(exc)
+    return _out(dossier, user)
+
+
+DETAIL = {200: DossierOut, **ERRORS}
+
+
+def _unit(code: str | None, *, field: str) -> OrgUnit | None:
+    if not code:
+        return None
+    try:
+        unit = orgunit_get_by_code(code)
+    except ValidationError as exc:
+        raise InvalidDossierInput(exc.messages[0], code=exc.code or "org_code_invalid") from exc
+    if unit is None:
+        raise InvalidDossierInput(
+            _("Không tìm thấy đơn vị có mã %(unit_code)s."), code=f"{field}_not_found", unit_code=code
+        )
+    return unit
+
+
+# -- reading -------------------------------------------------------------------------------------------
+
+
+@router.get("", response=list[DossierSummaryOut], summary="List the dossiers I may see")
+@paginate(PageNumberPagination, page_size=20)
+def dossier_list_api(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
+    """An applicant sees their own dossiers (drafts included); staff the dossiers of their units."""
+    status = filters.status.value if filters.status else None
+    return dossier_list_visible(user=_user(request), status=status, q=filters.q)
+
+
+@router.get("/{ref}", response=DETAIL, summary="Get one dossier by its code (or a draft by its id)")
+def dossier_get_api(request: HttpRequest, ref: str) -> Status[object]:
+    user = _user(request)
+    try:
+        dossier = dossier_get_by_ref(user=user, ref=ref)
+    except DossierError as exc:
+        return _error(exc)
+    return Status(200, _detail(dossier, user))
+
+
+# -- applying ------------------------------------------------------------------------------------------
+
+
+@router.post("", response={201: DossierOut, **ERRORS}, summary="Start an online application (draft)")
+def dossier_create_api(request: HttpRequest, payload: DraftIn) -> Status[object]:
+    """Creates a draft for a published procedure; nothing reaches the agency until it is submitted."""
+    user = _user(request)
+    try:
+        version = procedure_get_published(code=payload.procedure_code)
+        if version is None:
+            raise InvalidDossierInput(
+                _("Không tìm thấy thủ tục đã công bố có mã này."), code="procedure_not_found"
+            )
+        point = _unit(payload.receiving_point_code, field="receiving_point")
+        assert point is not None  # noqa: S101 - the code is required
+        dossier = dossier_create_draft(
+            applicant=user,
+            procedure_version=version,
+            receiving_point=point,
+            applicant_commune=_unit(payload.applicant_commune_code, field="applicant_commune"),
+            form_data=payload.form_data,
+            address=payload.address,
+        )
+    except DossierError as exc:
+        return _error(exc)
+    return _out(dossier, user, status=201)
+
+
+@router.put("/{ref}", response=DETAIL, summary="Edit a draft's form data and address")
+def dossier_update_api(request: HttpRequest, ref: str, payload: DraftUpdateIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_update_draft(
+            dossier=d, applicant=u, form_data=payload.form_data, address=payload.address
+        ),
+    )
+
+
+@router.post(
+    "/{ref}/components/{component_id}",
+    response={200: ComponentOut, **ERRORS},
+    summary="Upload the file of one component (multipart)",
+)
+def dossier_component_upload_api(
+    request: HttpRequest, ref: str, component_id: int, file: File[UploadedFile]
+) -> Status[object]:
+    """PDF, JPEG or PNG, checked by content (not by name); a refused file leaves nothing behind (422
+    ``upload_*``). Allowed for the applicant's draft, a requested supplement, and scans at intake."""
+    user = _user(request)
+    try:
+        dossier = dossier_get_by_ref(user=user, ref=ref)
+        component = dossier_component_attach(
+            dossier=dossier, actor=user, component_id=component_id, upload=file
+        )
+    except DossierError as exc:
+        return _error(exc)
+    return Status(200, _component(component))
+
+
+@router.post("/{ref}/submit", response=DETAIL, summary="Submit a draft to the receiving point")
+def dossier_submit_api(request: HttpRequest, ref: str, payload: VersionIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_submit(dossier=d, applicant=u, expected_version=payload.expected_version),
+    )
+
+
+@router.post("/{ref}/supplement", response=DETAIL, summary="Hand in the requested supplement")
+def dossier_supplement_api(request: HttpRequest, ref: str, payload: NoteIn) -> Status[object]:
+    """The applicant (online) or a one-stop officer (at the counter); upload the files first."""
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_supplement(
+            dossier=d, actor=u, note=payload.note, expected_version=payload.expected_version
+        ),
+    )
+
+
+@router.post("/{ref}/withdraw", response=DETAIL, summary="Stop the dossier at the applicant's request")
+def dossier_withdraw_api(request: HttpRequest, ref: str, payload: ReasonIn) -> Status[object]:
+    """Before a decision only; by the applicant, or by an officer of the receiving point on their behalf."""
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_withdraw(
+            dossier=d, actor=u, reason=payload.reason, expected_version=payload.expected_version
+        ),
+    )
+
+
+# -- staff actions -------------------------------------------------------------------------------------
+
+
+@router.post("/{ref}/receive", response=DETAIL, summary="Receive (intake): issues the appointment")
+def dossier_receive_api(request: HttpRequest, ref: str, payload: ReceiveIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_receive(
+            dossier=d,
+            officer=u,
+            checked_component_ids=payload.checked_component_ids,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@router.post("/{ref}/refuse", response=DETAIL, summary="Refuse at intake, with the reason")
+def dossier_refuse_api(request: HttpRequest, ref: str, payload: ReasonIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_refuse(
+            dossier=d, officer=u, reason=payload.reason, expected_version=payload.expected_version
+        ),
+    )
+
+
+@router.post("/{ref}/route", response=DETAIL, summary="Transfer a received dossier to the resolving unit")
+def dossier_route_api(request: HttpRequest, ref: str, payload: RouteIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_route(
+            dossier=d,
+            officer=u,
+            to_step=payload.to_step,
+            paper=payload.paper,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@router.post(
+    "/{ref}/forward", response=DETAIL, summary="Finish the open step and forward (incl. inter-agency)"
+)
+def dossier_forward_api(request: HttpRequest, ref: str, payload: ForwardIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_forward(
+            dossier=d,
+            actor=u,
+            to_step=payload.to_step,
+            note=payload.note,
+            paper=payload.paper,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@router.post("/{ref}/send-back", response=DETAIL, summary="Send back to an earlier step")
+def dossier_send_back_api(request: HttpRequest, ref: str, payload: SendBackIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_send_back(
+            dossier=d,
+            actor=u,
+            to_step=payload.to_step,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@router.post(
+    "/{ref}/request-supplement", response=DETAIL, summary="Ask the applicant for a supplement (once)"
+)
+def dossier_request_supplement_api(
+    request: HttpRequest, ref: str, payload: SupplementRequestIn
+) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_request_supplement(
+            dossier=d,
+            actor=u,
+            reason=payload.reason,
+            items=payload.items,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@router.post("/{ref}/suspend", response=DETAIL, summary="Suspend where the law excludes the time")
+def dossier_suspend_api(request: HttpRequest, ref: str, payload: SuspendIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_suspend(
+            dossier=d,
+            actor=u,
+            reason=payload.reason,
+            legal_basis=payload.legal_basis,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@router.post("/{ref}/resume", response=DETAIL, summary="Resume a suspended dossier")
+def dossier_resume_api(request: HttpRequest, ref: str, payload: NoteIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_resume(
+            dossier=d, actor=u, note=payload.note, expected_version=payload.expected_version
+        ),
+    )
+
+
+@router.post("/{ref}/apologise", response=DETAIL, summary="Apologise and set a new due date (once)")
+def dossier_apologise_api(request: HttpRequest, ref: str, payload: ApologiseIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_apologise(
+            dossier=d,
+            actor=u,
+            reason=payload.reason,
+            new_due_at=payload.new_due_at,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@router.post("/{ref}/decide", response=DETAIL, summary="Decide: approved or not eligible")
+def dossier_decide_api(request: HttpRequest, ref: str, payload: DecideIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_decide(
+            dossier=d,
+            actor=u,
+            decision=payload.decision,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+@router.post("/{ref}/return", response=DETAIL, summary="Return the result (counter, post or online)")
+def dossier_return_api(request: HttpRequest, ref: str, payload: ReturnIn) -> Status[object]:
+    return _act(
+        request,
+        ref,
+        lambda d, u: dossier_return_result(
+            dossier=d,
+            officer=u,
+            method=payload.method,
+            note=payload.note,
+            expected_version=payload.expected_version,
+        ),
+    )
+
+
+# Every operation documents the shape of its errors next to its own description.
+for _path_view in router.path_operations.values():
+    for _operation in _path_view.operations:
+        _operation.description = f"{_operation.description or ''}\n\n{ERROR_DOC}".strip()
