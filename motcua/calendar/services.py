@@ -346,7 +346,7 @@ def working_hours_set(
     """Set the sessions of the schedule for (org unit, date range), creating it if needed; audited."""
     with transaction.atomic():
         existing = (
-            WorkingHours.objects.select_for_update()
+            WorkingHours.objects.select_for_update(of=("self",))
             .filter(org_unit=org_unit, valid_from=valid_from, valid_to=valid_to)
             .first()
         )
