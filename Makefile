@@ -42,7 +42,7 @@ run: seed
 
 test: system-deps deps
 	@mkdir -p var
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .

@@ -42,7 +42,7 @@ def test_staff_signs_in_and_reaches_dashboard_with_role_and_unit(page: Page, sit
     expect(roles).to_contain_text("Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa")
     expect(roles).to_contain_text("H56.40")
     nav = page.get_by_role("navigation", name="Điều hướng chính")
-    expect(nav.get_by_role("link", name="Làm việc")).to_be_visible()
+    expect(nav.get_by_role("link", name="Làm việc", exact=True)).to_be_visible()
     expect(nav.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
     nav.get_by_role("button", name="Đăng xuất").click()
@@ -55,7 +55,7 @@ def test_citizen_opening_staff_shell_gets_vietnamese_403(page: Page, site: str, 
     expect(page).to_have_url(site + "/")
     expect(page.locator(".nav-user")).to_have_text("Lê Thị Hoa")
     # Citizens get no link to the staff shell ...
-    expect(page.get_by_role("link", name="Làm việc")).to_have_count(0)
+    expect(page.get_by_role("link", name="Làm việc", exact=True)).to_have_count(0)
 
     # ... and typing its address gives the Vietnamese 403 page inside the normal site shell.
     response = page.goto(site + "/can-bo/")

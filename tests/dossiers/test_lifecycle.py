@@ -320,3 +320,26 @@ def test_history_rows_cannot_be_edited(people, version, clock):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE dossiers_dossierevent SET note = 'sửa' WHERE dossier_id = %s", [d.pk])
     assert dossier_history_verify() is None
+
+
+def test_commands_close_expired_and_verify_history(people, version, clock, capsys):
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    d = received(people, version, clock)
+    s.dossier_request_supplement(dossier=d, actor=people["officer"], reason="Thiếu", items=["Đơn có chữ ký"])
+    clock(vn(2026, 4, 1, 8, 0))
+    call_command("close_expired_supplements")
+    assert d.code in capsys.readouterr().out
+    call_command("verify_dossier_history")
+    assert "intact" in capsys.readouterr().out
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE dossiers_dossierevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER dossiers_dossierevent_no_update")
+        cursor.execute(
+            "UPDATE dossiers_dossierevent SET note = 'sửa' WHERE dossier_id = %s AND seq = 2", [d.pk]
+        )
+    with pytest.raises(CommandError, match="seq=2"):
+        call_command("verify_dossier_history")

@@ -91,7 +91,11 @@ def commit_change(
 
 
 def open_step(dossier: Dossier) -> DossierStep | None:
-    return DossierStep.objects.select_for_update(of=("self",)).filter(dossier=dossier, finished_at__isnull=True).first()
+    return (
+        DossierStep.objects.select_for_update(of=("self",))
+        .filter(dossier=dossier, finished_at__isnull=True)
+        .first()
+    )
 
 
 def require_open_step(dossier: Dossier) -> DossierStep:
