@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from motcua.accounts.demo import DEMO_PASSWORD
-from motcua.accounts.models import AccountKind, Membership, Role, User
+from motcua.accounts.models import AccountKind, Membership, User
 from motcua.catalogue.services.procedures import procedure_create, procedure_publish
 from motcua.catalogue.spec import parse_procedure
 from motcua.org.models import OrgUnit
