@@ -39,7 +39,7 @@ from .models import Channel, Dossier, DossierPause, PauseKind
 from .procedure import legal_limit, procedure_spec
 from .status import DossierAction, DossierStatus
 
-OUTCOMES = {
+OUTCOMES: dict[str, Outcome] = {
     StepOutcomeKind.EARLY: Outcome.EARLY,
     StepOutcomeKind.ON_TIME: Outcome.ON_TIME,
     StepOutcomeKind.LATE: Outcome.LATE,

@@ -39,7 +39,7 @@ def _may_attach(actor: User, dossier: Dossier) -> bool:
 
 
 def dossier_component_attach(
-    *, dossier: Dossier, actor: User, component_id: int, upload: UploadedFile
+    *, dossier: Dossier, actor: User, component_id: int, upload: UploadedFile[bytes]
 ) -> DossierComponent:
     """Store ``upload`` as the file of one component (replacing an earlier file of a draft)."""
     try:
@@ -56,7 +56,7 @@ def dossier_component_attach(
         old_name = component.file.name if component.file else ""
         by_staff = actor.kind == AccountKind.STAFF
         component.file.save(f"{checked.sha256[:16]}.{checked.kind}", upload, save=False)
-        stored = component.file.name
+        stored = component.file.name or ""
         if dossier.status == DossierStatus.DRAFT:  # a draft's earlier upload is nobody's record yet
             transaction.on_commit(lambda: _delete(old_name) if old_name and old_name != stored else None)
         component.original_name = checked.filename
