@@ -1,8 +1,10 @@
 """The REST API v1: one NinjaAPI, one router per domain."""
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
 
 import motcua
 
@@ -17,6 +19,14 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+
+
+@api.exception_handler(ValidationError)
+def request_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A malformed request body or query: the same ``{code, message}`` shape as every other error,
+    with the field-level details under ``errors``."""
+    body = {"code": "request_invalid", "message": _("Dữ liệu gửi lên không hợp lệ."), "errors": exc.errors}
+    return api.create_response(request, body, status=422)
 
 
 class ApiRoot(Schema):

@@ -24,3 +24,11 @@ def test_api_root_and_openapi_document(client):
     assert doc["openapi"].startswith("3.1")
     assert "/api/v1/org-units" in doc["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.django_db
+def test_malformed_request_gets_the_common_error_shape(client):
+    response = client.get("/api/v1/org-units?on=not-a-date")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "request_invalid" and body["message"] and body["errors"]
