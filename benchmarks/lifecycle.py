@@ -54,6 +54,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -573,6 +574,10 @@ def main() -> int:
     parser.add_argument("--loops", type=int, default=20, help="send-back loops of the long-history dossier")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--replace", action="store_true", help="drop the database first if it exists")
+    parser.add_argument(
+        "--show-sql", metavar="ACTION", action="append", default=[],
+        help="print the SQL of ACTION (e.g. forward) as measured in-process with the short history",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.dossiers < 1 or args.concurrency < 1 or args.workers < 1 or args.baseline < 1 or args.loops < 1:
         parser.error("counts must be at least 1")
@@ -603,6 +608,7 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files
     server: Server | None = None
     try:
         import django
@@ -729,6 +735,14 @@ def main() -> int:
                 print("\n".join(sql_diff(s, lg)))
         else:
             print("The number of queries per action does not depend on the history length.")
+        for action in args.show_sql:
+            measured = last_of(short, action)
+            if measured is None:
+                print(f"\nno in-process request named {action!r}")
+                continue
+            print(f"\nSQL of {action!r} (short history), {measured.queries} queries:")
+            for n, statement in enumerate(measured.sql, start=1):
+                print(f"  {n:>3}. {statement[:300]}")
         return 0
     except RequestFailed as exc:
         print(f"\nrequest failed: {exc}", file=sys.stderr)

@@ -3,7 +3,7 @@ from django.urls import path
 from .views import catalogue, dashboard
 from .views import dossiers as dv
 from .views.calendar import calendar_admin
-from .views.dossiers import paperwork
+from .views.dossiers import bulk, paperwork
 
 app_name = "backoffice"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("lich/", calendar_admin, name="calendar"),
     path("ho-so/", dv.dossier_queue, name="dossier_queue"),
     path("ho-so/<int:pk>/", dv.dossier_page, name="dossier_detail"),
+    path("ho-so/phan-cong/", bulk.bulk_assign, name="dossier_bulk_assign"),
     path("ho-so/<int:pk>/giay-to/<int:component_id>/", dv.dossier_component_file, name="dossier_file"),
     path("ho-so/<int:pk>/tiep-nhan/", dv.dossier_receive, name="dossier_receive"),
     path("ho-so/<int:pk>/tu-choi/", dv.dossier_refuse, name="dossier_refuse"),

@@ -533,6 +533,27 @@ def dossier_assignee_options(*, dossier: Dossier) -> QuerySet[User]:
     )
 
 
+def bulk_assignee_options(*, user: User) -> QuerySet[User]:
+    """Staff of the units ``user`` leads (division head, agency leader): whom they may give steps to."""
+    scope = staff_scope(user)
+    led = [
+        unit
+        for unit, roles in scope.roles_by_unit.items()
+        if roles & {Role.DIVISION_HEAD, Role.AGENCY_LEADER}
+    ]
+    if not led:
+        return User.objects.none()
+    day = timezone.localdate()
+    return (
+        User.objects.filter(
+            is_active=True, memberships__org_unit_id__in=led, memberships__valid_from__lte=day
+        )
+        .filter(Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=day))
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # Counter intake
 

@@ -9,7 +9,7 @@ from .apology import dossier_apologise
 from .apply import dossier_create_draft, dossier_submit, dossier_update_draft
 from .decision import dossier_decide, dossier_return_result
 from .intake import dossier_receive, dossier_receive_at_counter, dossier_refuse
-from .processing import dossier_assign, dossier_forward, dossier_route, dossier_send_back
+from .processing import dossier_assign, dossier_assign_many, dossier_forward, dossier_route, dossier_send_back
 from .supplement import dossier_close_expired_supplements, dossier_request_supplement, dossier_supplement
 from .suspension import dossier_resume, dossier_suspend
 from .withdraw import dossier_withdraw
@@ -17,6 +17,7 @@ from .withdraw import dossier_withdraw
 __all__ = [
     "dossier_apologise",
     "dossier_assign",
+    "dossier_assign_many",
     "dossier_close_expired_supplements",
     "dossier_create_draft",
     "dossier_decide",

@@ -3,13 +3,15 @@ inter-agency hand-over and hand-back), send back to an earlier step."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.accounts.selectors import membership_list_active
 
-from ..errors import ActionNotAllowed, InvalidDossierInput
+from ..errors import ActionNotAllowed, DossierError, InvalidDossierInput
 from ..models import Dossier, HandoverMode
 from ..procedure import procedure_spec
 from ..status import DossierAction, DossierStatus
@@ -169,3 +171,24 @@ def dossier_send_back(
         note=note,
         at=moment,
     )
+
+
+@dataclass(frozen=True)
+class BulkAssignResult:
+    assigned: list[str]
+    refused: dict[str, str]  # code → the reason, in Vietnamese
+
+
+def dossier_assign_many(*, dossiers: list[Dossier], actor: User, assignee: User) -> BulkAssignResult:
+    """A division head gives several open steps to one officer; each dossier in its own transaction, so one
+    refusal (another unit, a step that moved on) does not undo the others."""
+    assigned: list[str] = []
+    refused: dict[str, str] = {}
+    for dossier in dossiers:
+        try:
+            dossier_assign(dossier=dossier, actor=actor, assignee=assignee)
+        except DossierError as exc:
+            refused[dossier.code or str(dossier.pk)] = exc.message
+        else:
+            assigned.append(dossier.code or str(dossier.pk))
+    return BulkAssignResult(assigned=assigned, refused=refused)

@@ -13,6 +13,7 @@ from motcua.dossiers.selectors import (
     QUEUE_KEYS,
     QUEUES,
     QueueFilters,
+    bulk_assignee_options,
     counter_points_for,
     dossier_procedure_options,
     dossier_queue_counts,
@@ -26,6 +27,9 @@ from motcua.dossiers.status import DossierStatus
 
 from ...access import staff_required
 from .common import STATUS_TONES, officer
+
+#: Queues whose dossiers have an open processing step a leader may give to someone.
+BULK_QUEUES = frozenset({"mine", "due_soon", "overdue", "inter_in", "all"})
 
 
 def _filters(request: HttpRequest) -> QueueFilters:
@@ -80,5 +84,6 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
             "query": query,
             "tab_query": tab_query,
             "can_intake": counter_points_for(user=user).exists(),
+            "assignees": list(bulk_assignee_options(user=user)) if key in BULK_QUEUES else [],
         },
     )
