@@ -383,13 +383,19 @@ def lifecycle(http: Http, pdf: bytes) -> None:
             "upload component", CITIZEN, "POST", f"{API}/{ref}/components/{component_id}",
             files={"file": ("don-de-nghi.pdf", pdf, "application/pdf")},
         )  # fmt: skip
-    state = http.call("submit", CITIZEN, "POST", f"{API}/{ref}/submit", payload={"expected_version": draft["version"]})
+    state = http.call(
+        "submit", CITIZEN, "POST", f"{API}/{ref}/submit", payload={"expected_version": draft["version"]}
+    )
     code = state["code"]
 
     def act(action: str, user: str, verb: str, payload: dict[str, Any]) -> None:
         nonlocal state
         state = http.call(
-            action, user, "POST", f"{API}/{code}/{verb}", payload={**payload, "expected_version": state["version"]}
+            action,
+            user,
+            "POST",
+            f"{API}/{code}/{verb}",
+            payload={**payload, "expected_version": state["version"]},
         )
 
     act("receive", OFFICER, "receive", {"checked_component_ids": required})
@@ -554,7 +560,9 @@ def stats(values: list[float]) -> tuple[float, float, float]:
 
 
 def row(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+    return "  ".join(
+        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    )
 
 
 @contextlib.contextmanager
@@ -566,7 +574,9 @@ def step(label: str) -> Iterator[None]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dossiers", type=int, default=100, help="dossiers driven through the API (100)")
     parser.add_argument("--concurrency", type=int, default=2, help="client threads (2, one per worker)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
@@ -585,8 +595,6 @@ def main() -> int:
     pg = Pg.from_url(args.database_url)
     try:
         server_version = pg.create(replace=args.replace)
-    except SystemExit:
-        raise
     except Exception as exc:
         print(
             f"PostgreSQL is not reachable at {pg.params['host']}:{pg.params['port']} ({exc.__class__.__name__}: "
@@ -614,7 +622,7 @@ def main() -> int:
         import django
 
         django.setup()
-        from django.db import connection, connections
+        from django.db import connections
 
         print(
             f"motcua lifecycle benchmark — {args.dossiers} dossiers through {API}, PostgreSQL {server_version} "
@@ -628,7 +636,9 @@ def main() -> int:
         connections.close_all()
 
         with step(f"start gunicorn ({SETTINGS}, DEBUG=false)"):
-            server = start_gunicorn(workers=args.workers, env={**os.environ, **env}, log=scratch / "gunicorn.log")
+            server = start_gunicorn(
+                workers=args.workers, env={**os.environ, **env}, log=scratch / "gunicorn.log"
+            )
         http = Http(server.port, sessions)
 
         with step("warm up"):
@@ -653,14 +663,9 @@ def main() -> int:
 
         with step(f"queries per request in-process (short history; long: {args.loops} send-back loops)"):
             inproc = InProcess(sessions, pdf)
-            base_queries = 0
-            from django.test.utils import CaptureQueriesContext
-
-            client = inproc.clients[BASELINE_USER]
-            client.get(BASELINE_PATH)
-            with CaptureQueriesContext(connection) as captured:
-                client.get(BASELINE_PATH)
-            base_queries = len(captured)
+            for _ in range(2):  # the second one counts (the first warms the process)
+                inproc.call("baseline", BASELINE_USER, "GET", BASELINE_PATH)
+            base_queries = inproc.log[-1].queries
             inproc.dossier(loops=0)  # warm the process caches (procedure spec, calendars)
             short = inproc.dossier(loops=0)
             long = inproc.dossier(loops=args.loops)
