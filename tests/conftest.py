@@ -1,9 +1,26 @@
 import pytest
 
 
+def seed_people():
+    """The demo organisation, accounts and calendar — what most tests need, in a fraction of a second."""
+    from motcua.accounts.demo import seed_demo_accounts
+    from motcua.calendar.demo import seed_demo_calendar
+    from motcua.org.demo import seed_demo_org
+
+    seed_demo_org()
+    seed_demo_accounts()
+    seed_demo_calendar()
+
+
 @pytest.fixture
 def demo_data(db):
-    """The Thanh Hóa demo organisation and accounts, loaded through the same code as `motcua seed_demo`."""
+    """Demo organisation, accounts and calendar, through the same functions as `motcua seed_demo`."""
+    seed_people()
+
+
+@pytest.fixture
+def full_demo(db):
+    """Everything `motcua seed_demo` loads, including the 72 demo procedures and the demo dossiers."""
     from django.core.management import call_command
 
     call_command("seed_demo", verbosity=0)

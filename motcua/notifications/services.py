@@ -245,7 +245,9 @@ def deliveries_send_due(*, now: dt.datetime | None = None, limit: int = 100) -> 
     counts: dict[Outcome, int] = {"sent": 0, "failed": 0, "gave_up": 0, "skipped": 0}
     for delivery_id in deliveries_due(now=now, limit=limit):
         counts[delivery_send(delivery_id=delivery_id, now=now)] += 1
-    return SendSummary(**counts)
+    return SendSummary(
+        sent=counts["sent"], failed=counts["failed"], gave_up=counts["gave_up"], skipped=counts["skipped"]
+    )
 
 
 def delivery_retry(*, delivery_id: int) -> bool:

@@ -217,10 +217,23 @@ class TestStaffShellAccess:
 
 
 @pytest.mark.django_db
-def test_demo_seed_is_idempotent(demo_data):
+def test_demo_seed_is_idempotent(full_demo):
     from django.core.management import call_command
 
-    counts = (User.objects.count(), Membership.objects.count(), OrgUnit.objects.count())
+    from motcua.catalogue.models import ProcedureVersion
+    from motcua.dossiers.events import dossier_history_verify
+    from motcua.dossiers.models import Dossier, DossierEvent
+
+    def counts():
+        return (User.objects.count(), Membership.objects.count(), OrgUnit.objects.count(),
+                ProcedureVersion.objects.count(), Dossier.objects.count(), DossierEvent.objects.count())  # fmt: skip
+
+    before = counts()
     call_command("seed_demo", verbosity=0)
-    assert (User.objects.count(), Membership.objects.count(), OrgUnit.objects.count()) == counts
+    assert counts() == before
+    assert before[3] >= 60 and before[4] == 10
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert {"awaiting_intake", "received", "processing", "awaiting_supplement", "result_ready", "returned",
+            "stopped"} <= statuses  # fmt: skip
+    assert dossier_history_verify() is None
     assert OrgUnit.objects.filter(kind=OrgUnitKind.PROVINCE, code="H56").exists()

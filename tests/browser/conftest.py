@@ -57,10 +57,12 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.fixture
 def site(live_server: Any, transactional_db: None) -> str:
-    """The live server's base URL, with the Thanh Hóa demo organisation and accounts loaded."""
-    from django.core.management import call_command
+    """The live server's base URL, with the demo organisation, accounts, calendar and procedures loaded."""
+    from motcua.catalogue.demo import seed_demo_catalogue
+    from tests.conftest import seed_people
 
-    call_command("seed_demo", verbosity=0)
+    seed_people()
+    seed_demo_catalogue()
     return live_server.url.rstrip("/")
 
 

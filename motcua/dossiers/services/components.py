@@ -39,7 +39,11 @@ def _may_attach(actor: User, dossier: Dossier) -> bool:
 
 
 def dossier_component_attach(
-    *, dossier: Dossier, actor: User, component_id: int, upload: UploadedFile[bytes]
+    *,
+    dossier: Dossier,
+    actor: User,
+    component_id: int,
+    upload: UploadedFile,  # any Django upload (or file object)
 ) -> DossierComponent:
     """Store ``upload`` as the file of one component (replacing an earlier file of a draft)."""
     try:

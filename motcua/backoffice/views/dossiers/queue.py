@@ -55,7 +55,8 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
     )
     rows: list[dict[str, Any]] = []
     for dossier in page.object_list:
-        step = dossier.open_steps[0] if getattr(dossier, "open_steps", None) else None  # type: ignore[attr-defined]
+        open_steps = getattr(dossier, "open_steps", None)  # prefetched by the queue selector
+        step = open_steps[0] if open_steps else None
         rows.append(
             {
                 "dossier": dossier,

@@ -5,11 +5,12 @@ from django.core.management.base import BaseCommand
 from motcua.accounts.demo import seed_demo_accounts
 from motcua.calendar.demo import seed_demo_calendar
 from motcua.catalogue.demo import seed_demo_catalogue
+from motcua.dossiers.demo import seed_demo_dossiers
 from motcua.org.demo import seed_demo_org
 
 
 class Command(BaseCommand):
-    help = "Load the Thanh Hóa demo data (organisation, accounts, calendar). Safe to run again."
+    help = "Load the Thanh Hóa demo data (organisation, accounts, calendar, procedures, dossiers). Safe to run again."
 
     def handle(self, *args: Any, **options: Any) -> None:
         steps = [
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             ("accounts", seed_demo_accounts),
             ("calendar", seed_demo_calendar),
             ("catalogue", seed_demo_catalogue),
+            ("dossiers", seed_demo_dossiers),
         ]
         for label, seed in steps:
             created = seed()
