@@ -22,14 +22,17 @@ What it does, in one run:
    (leader) → return (officer): 12 requests per dossier, each with the ``expected_version`` just read.
 4. Baseline, on the same server: ``GET /api/v1/dossiers?page=1`` as a citizen with no dossiers (session
    and user lookup, an empty page: the cheapest authenticated API call there is), ``--baseline`` requests
-   with the same concurrency right before and right after the lifecycle phase.
+   with the same concurrency right before and right after the lifecycle phase; then an interleaved phase
+   (half as many dossiers, each lifecycle request followed by one baseline GET from the same thread), so
+   that both kinds of request are timed at the same moments on a machine whose load may change.
 5. Stops gunicorn, then runs one dossier with a short history and one with a long one (``--loops``
    send-back loops PD → TD → THUE → PD first) in-process with Django's test ``Client`` against the same
    database, counting the SQL queries of each request with ``CaptureQueriesContext``.
 
 It prints requests per second, mean/p50/p95 latency per action, the ratio of the mean lifecycle request to
-the mean baseline request (goal of issue 5: at most 3×), and the queries per request of each action for
-both histories (goal: a fixed number whatever the history length). gunicorn is always stopped and the
+the mean baseline request (against the runs before and after, and interleaved; goal of issue 5: at most
+3×), and the queries per request of each action for both histories (goal: a fixed number whatever the
+history length); ``--show-sql forward`` lists the statements of one action. gunicorn is always stopped and the
 database dropped at the end, whatever happens.
 """
 

@@ -96,8 +96,29 @@ def dossier_get_for_user(*, user: User, pk: int | None = None, code: str | None 
     return dossier
 
 
+_NO_STEP = object()
+
+
 def current_step(dossier: Dossier) -> DossierStep | None:
-    return next((s for s in dossier.steps.all() if s.finished_at is None), None)
+    """The open step, read once per dossier instance (services drop the memo when they change steps)."""
+    memo = getattr(dossier, "_motcua_open_step", _NO_STEP)
+    if memo is not _NO_STEP:
+        return memo  # type: ignore[return-value]
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    if "steps" in cache:
+        step = next((s for s in cache["steps"] if s.finished_at is None), None)
+    else:
+        step = (
+            DossierStep.objects.filter(dossier=dossier, finished_at__isnull=True).first()
+            if dossier.pk
+            else None
+        )
+    dossier._motcua_open_step = step  # type: ignore[attr-defined]
+    return step
+
+
+def forget_current_step(dossier: Dossier) -> None:
+    dossier.__dict__.pop("_motcua_open_step", None)
 
 
 def _holds_step(scope: StaffScope, step: DossierStep | None, user: User) -> bool:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 
-from ..access import dossier_require
+from ..access import dossier_require, forget_current_step
 from ..errors import ConcurrentChange, DossierNotFound, InvalidTransition
 from ..events import dossier_event_record
 from ..models import Dossier, DossierStep
@@ -69,6 +69,7 @@ def commit_change(
 ) -> Dossier:
     """Write the new state (and ``fields``) and append the event. The one place ``status`` is assigned."""
     from_status = dossier.status
+    forget_current_step(dossier)
     if to_status is not None:
         dossier.status = to_status
     dossier.lock_version += 1
