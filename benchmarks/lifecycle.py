@@ -641,6 +641,8 @@ def main() -> int:
         "MOTCUA_MEDIA_ROOT": str(scratch / "media"),
         "MOTCUA_SMS_FILE_DIR": str(scratch / "sms"),
         "LOG_LEVEL": "WARNING",
+        # As in production: notifications queued in the database and delivered by a worker, not in the request.
+        "MOTCUA_TASKS_IMMEDIATE": "false",
     }
     os.environ.update(env)
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files

@@ -9,4 +9,6 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # Background tasks run in-process right after commit, so a demo needs no worker: notification emails are
 # printed to the console and SMS written under var/sms. Production uses the database queue and
 # `motcua db_worker` (plus `motcua deliver_notifications` from a scheduler for retries).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# MOTCUA_TASKS_IMMEDIATE=false switches to the production-like database queue.
+if env_bool("MOTCUA_TASKS_IMMEDIATE", True):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
