@@ -7,32 +7,16 @@ before writing, inside their transaction.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.errors import CodedError
 
-class CalendarError(Exception):
+
+class CalendarError(CodedError):
     """Base class. ``code`` is stable; ``message`` is a lazily translated template filled with ``params``."""
 
-    code: str = "calendar_error"
-    default_message: str | Promise = _("Lỗi lịch làm việc.")
-
-    def __init__(
-        self, message: str | Promise | None = None, *, code: str | None = None, **params: Any
-    ) -> None:
-        self.code = code or self.code
-        self.message = message if message is not None else self.default_message
-        self.params = params
-        super().__init__(self.code)
-
-    def __str__(self) -> str:
-        text = str(self.message)
-        return text % self.params if self.params else text
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, params={self.params!r})"
+    code = "calendar_error"
+    default_message = _("Lỗi lịch làm việc.")
 
 
 class InvalidInput(CalendarError):

@@ -6,19 +6,21 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from motcua.core.errors import CodedError
 
-class DossierError(Exception):
-    """A rule refused the action; nothing was changed."""
+
+class DossierError(CodedError):
+    """A rule refused the action; nothing was changed. ``message`` is the filled-in Vietnamese text."""
 
     code = "dossier_error"
     http_status = 400
 
     def __init__(self, message: str | Promise, *, code: str | None = None, **params: Any) -> None:
-        self.params = params
-        self.message = str(message) % params if params else str(message)
-        if code:
-            self.code = code
-        super().__init__(self.message)
+        super().__init__(message, code=code, **params)
+        self.message = super().__str__()
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class DossierNotFound(DossierError):

@@ -7,27 +7,14 @@ the caller: it is recorded on the delivery row and retried.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.errors import CodedError
 
-class NotificationError(Exception):
-    code: str = "notification_error"
-    default_message: str | Promise = _("Lỗi tạo thông báo.")
 
-    def __init__(
-        self, message: str | Promise | None = None, *, code: str | None = None, **params: Any
-    ) -> None:
-        self.code = code or self.code
-        self.message = message if message is not None else self.default_message
-        self.params = params
-        super().__init__(self.code)
-
-    def __str__(self) -> str:
-        text = str(self.message)
-        return text % self.params if self.params else text
+class NotificationError(CodedError):
+    code = "notification_error"
+    default_message = _("Lỗi tạo thông báo.")
 
 
 class UnknownTopic(NotificationError):
