@@ -240,6 +240,13 @@ def working_hours_list() -> list[WorkingHours]:
     )
 
 
+def working_hours_get(*, pk: object) -> WorkingHours | None:
+    try:
+        return WorkingHours.objects.filter(pk=int(str(pk))).first()
+    except ValueError:
+        return None
+
+
 def calendar_audit_list(*, limit: int = 20) -> list[AuditEvent]:
     """The latest calendar changes from the audit chain (who changed what, when)."""
     return list(AuditEvent.objects.filter(action__startswith="calendar.").order_by("-seq")[:limit])

@@ -24,12 +24,12 @@ from motcua.accounts.models import Role
 from motcua.accounts.selectors import user_roles
 from motcua.calendar.engine import CalendarSnapshot, DayInfo, Session
 from motcua.calendar.errors import CalendarError
-from motcua.calendar.models import WorkingHours
 from motcua.calendar.selectors import (
     calendar_audit_list,
     calendar_day_list,
     calendar_snapshot,
     calendar_years,
+    working_hours_get,
     working_hours_list,
 )
 from motcua.calendar.services import (
@@ -45,7 +45,7 @@ from motcua.calendar.services import (
     working_hours_set,
 )
 from motcua.core.audit import audit_record
-from motcua.org.models import OrgUnit
+from motcua.org.selectors import orgunit_list
 
 from ..access import staff_required
 
@@ -83,7 +83,7 @@ class HoursForm(forms.Form):
     end_3 = forms.TimeField(label=_("Ca 3 kết thúc"), widget=TIME_WIDGET, required=False)
     org_unit = forms.ModelChoiceField(
         label=_("Đơn vị"),
-        queryset=OrgUnit.objects.order_by("code"),
+        queryset=orgunit_list(),
         required=False,
         empty_label=_("Toàn tỉnh"),
     )
@@ -245,7 +245,7 @@ def calendar_admin(request: HttpRequest) -> HttpResponse:
 
         def do_hours_remove() -> Any:
             nonlocal action_error
-            hours = WorkingHours.objects.filter(pk=request.POST.get("hours_id") or 0).first()
+            hours = working_hours_get(pk=request.POST.get("hours_id") or 0)
             if hours is None:
                 action_error = _g("Không tìm thấy lịch giờ làm việc.")
                 return None
