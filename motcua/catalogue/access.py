@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from motcua.accounts.models import Role, User
 from motcua.accounts.selectors import membership_list_active
 from motcua.org.models import OrgUnit
-from motcua.org.selectors import orgunit_subtree
+from motcua.org.selectors import orgunit_subtree_ids
 
 from .models import Procedure
 
@@ -34,7 +34,7 @@ def catalogue_editable_agencies(*, user: User) -> QuerySet[OrgUnit] | None:
         return None
     ids: set[int] = set()
     for membership in membership_list_active(user=user).filter(role=Role.AGENCY_ADMIN):
-        ids.update(orgunit_subtree(membership.org_unit, include_self=True).values_list("pk", flat=True))
+        ids.update(orgunit_subtree_ids(membership.org_unit, include_self=True))
     return OrgUnit.objects.filter(pk__in=ids).order_by("code")
 
 

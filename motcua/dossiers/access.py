@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from motcua.accounts.models import AccountKind, Role, User
 from motcua.accounts.selectors import membership_list_active
-from motcua.org.selectors import orgunit_subtree
+from motcua.org.selectors import orgunit_subtree_ids
 
 from .errors import ActionNotAllowed, DossierNotFound
 from .models import Dossier, DossierStep
@@ -52,7 +52,7 @@ def staff_scope(user: User) -> StaffScope:
             roles.setdefault(membership.org_unit_id, set()).add(membership.role)
             visible.add(membership.org_unit_id)
             if membership.role in LEADER_ROLES:
-                visible.update(orgunit_subtree(membership.org_unit).values_list("pk", flat=True))
+                visible.update(orgunit_subtree_ids(membership.org_unit))
     all_roles = set().union(*roles.values()) if roles else set()
     scope = StaffScope(
         roles_by_unit={unit: frozenset(r) for unit, r in roles.items()},

@@ -99,8 +99,11 @@ def dossier_component_get(dossier: Dossier, component_id: int) -> DossierCompone
 
 
 def dossier_step_list(dossier: Dossier) -> list[DossierStep]:
-    """Every runtime step of the dossier, in order, with its unit."""
-    return list(DossierStep.objects.filter(dossier=dossier).select_related("unit").order_by("seq"))
+    """Every runtime step of the dossier, in order, with its unit (the open one is remembered on the dossier,
+    so the access checks that follow do not read it again)."""
+    steps = list(DossierStep.objects.filter(dossier=dossier).select_related("unit").order_by("seq"))
+    dossier._motcua_open_step = next((s for s in steps if s.finished_at is None), None)  # type: ignore[attr-defined]
+    return steps
 
 
 def dossier_event_list(dossier: Dossier) -> list[DossierEvent]:

@@ -75,13 +75,8 @@ def orgunit_successor_on(unit: OrgUnit, day: dt.date) -> OrgUnit | None:
     return None
 
 
-def orgunit_subtree(unit: OrgUnit, *, include_self: bool = False) -> QuerySet[OrgUnit]:
-    """All descendants of ``unit`` (children, their children, …), whatever their validity dates.
-
-    One query per tree level (the tree is a few levels deep) plus none for the result, which stays a
-    lazy queryset callers can filter further (``.valid_on(day)``) or use in ``__in`` lookups.
-    With ``include_self`` the unit itself is included (a leader's scope: the unit and everything below).
-    """
+def orgunit_subtree_ids(unit: OrgUnit, *, include_self: bool = False) -> set[int]:
+    """The ids of ``unit``'s descendants (one query per tree level), for ``__in`` lookups and scopes."""
     found: set[int] = {unit.pk}
     frontier: set[int] = {unit.pk}
     for _level in range(MAX_TREE_DEPTH):
@@ -94,6 +89,17 @@ def orgunit_subtree(unit: OrgUnit, *, include_self: bool = False) -> QuerySet[Or
         raise OrgUnitCycleError(f"org unit tree below {unit.code} is deeper than {MAX_TREE_DEPTH} levels")
     if not include_self:
         found.discard(unit.pk)
+    return found
+
+
+def orgunit_subtree(unit: OrgUnit, *, include_self: bool = False) -> QuerySet[OrgUnit]:
+    """All descendants of ``unit`` (children, their children, …), whatever their validity dates.
+
+    One query per tree level (the tree is a few levels deep) plus none for the result, which stays a
+    lazy queryset callers can filter further (``.valid_on(day)``) or use in ``__in`` lookups.
+    With ``include_self`` the unit itself is included (a leader's scope: the unit and everything below).
+    """
+    found = orgunit_subtree_ids(unit, include_self=include_self)
     return OrgUnit.objects.filter(pk__in=found).order_by("code")
 
 

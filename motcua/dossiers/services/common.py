@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 
-from ..access import dossier_require, forget_current_step
+from ..access import current_step, dossier_require, forget_current_step
 from ..errors import ConcurrentChange, DossierNotFound, InvalidTransition
 from ..events import dossier_event_record
 from ..models import Dossier, DossierStep
@@ -48,6 +48,14 @@ def begin(
             action=str(DossierAction(action).label),
             status=str(DossierStatus(locked.status).label),
         )
+    # The open step, locked with the dossier and remembered on it, so the access check and the service
+    # read it once.
+    locked._motcua_open_step = (  # type: ignore[attr-defined]
+        DossierStep.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(dossier=locked, finished_at__isnull=True)
+        .first()
+    )
     if actor is not None:
         dossier_require(actor, locked, action)
     return locked
@@ -92,11 +100,8 @@ def commit_change(
 
 
 def open_step(dossier: Dossier) -> DossierStep | None:
-    return (
-        DossierStep.objects.select_for_update(of=("self",))
-        .filter(dossier=dossier, finished_at__isnull=True)
-        .first()
-    )
+    """The open step of a dossier locked by ``begin`` (read and locked there)."""
+    return current_step(dossier)
 
 
 def require_open_step(dossier: Dossier) -> DossierStep:
