@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import AccountKind, Role, User
 from motcua.accounts.selectors import membership_list_active
@@ -84,15 +85,38 @@ def dossier_visible_queryset(user: User) -> QuerySet[Dossier]:
     )
 
 
+def dossier_visible_to(user: User, dossier: Dossier) -> bool:
+    """The rule of ``dossier_visible_queryset`` for one dossier already loaded (at most one small query)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.kind != AccountKind.STAFF:
+        return dossier.applicant_id == user.pk
+    if dossier.status == DossierStatus.DRAFT:
+        return False
+    scope = staff_scope(user)
+    if scope.sees_all:
+        return True
+    units = scope.visible_units
+    if dossier.receiving_point_id in units or dossier.resolving_unit_id in units:
+        return True
+    return bool(units) and DossierStep.objects.filter(dossier=dossier, unit_id__in=units).exists()
+
+
 def dossier_get_for_user(*, user: User, pk: int | None = None, code: str | None = None) -> Dossier:
-    """The dossier if ``user`` may see it; ``DossierNotFound`` otherwise (same answer as a missing one)."""
-    qs = dossier_visible_queryset(user).select_related(
-        "procedure_version", "receiving_point", "resolving_unit", "applicant"
-    )
+    """The dossier if ``user`` may see it; ``DossierNotFound`` otherwise (same answer as a missing one).
+
+    Looked up by its key first, then checked with ``dossier_visible_to``: one indexed read instead of the
+    list's OR-of-subqueries, which matters on every action."""
+    if pk is None and not code:
+        raise DossierNotFound(_("Không tìm thấy hồ sơ."))
     lookup: dict[str, Any] = {"pk": pk} if pk is not None else {"code": code}
-    dossier = qs.filter(**lookup).first() if (pk is not None or code) else None
-    if dossier is None:
-        raise DossierNotFound("Không tìm thấy hồ sơ.")
+    dossier = (
+        Dossier.objects.select_related("procedure_version", "receiving_point", "resolving_unit", "applicant")
+        .filter(**lookup)
+        .first()
+    )
+    if dossier is None or not dossier_visible_to(user, dossier):
+        raise DossierNotFound(_("Không tìm thấy hồ sơ."))
     return dossier
 
 

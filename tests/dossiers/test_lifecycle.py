@@ -344,3 +344,25 @@ def test_commands_close_expired_and_verify_history(people, version, clock, capsy
         )
     with pytest.raises(CommandError, match="seq=2"):
         call_command("verify_dossier_history")
+
+
+def test_one_dossier_visibility_agrees_with_the_list_rule(people, version, clock):
+    """``dossier_get_for_user`` (key, then rule) and ``dossier_visible_queryset`` (the lists) never disagree."""
+    from motcua.dossiers.access import dossier_visible_queryset, dossier_visible_to
+    from motcua.dossiers.models import Dossier
+
+    draft = s.dossier_create_draft(
+        applicant=people["citizen"], procedure_version=version, receiving_point=centre()
+    )
+    routed = s.dossier_route(dossier=received(people, version, clock), officer=people["officer"])
+    at_tax = s.dossier_forward(dossier=routed, actor=people["specialist"], to_step="LT")
+    commune = received(people, version, clock, at=vn(2026, 3, 3, 9, 0))
+    checked = 0
+    for user in people.values():
+        listed = set(dossier_visible_queryset(user).values_list("pk", flat=True))
+        for dossier in Dossier.objects.filter(pk__in=[draft.pk, at_tax.pk, commune.pk]):
+            assert dossier_visible_to(user, dossier) == (dossier.pk in listed), (user.username, dossier.code)
+            checked += 1
+    assert checked == len(people) * 3
+    assert dossier_visible_to(people["tax"], Dossier.objects.get(pk=at_tax.pk))
+    assert not dossier_visible_to(people["commune_officer"], Dossier.objects.get(pk=at_tax.pk))
