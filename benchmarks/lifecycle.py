@@ -10,7 +10,7 @@ What it does, in one run:
    or ``DATABASE_URL`` / ``--database-url``; it must not exist yet unless ``--replace``), migrates it, loads
    the demo data (``seed_demo``) and publishes, through the catalogue services, a benchmark procedure of
    Sở Nông nghiệp và Môi trường (H56.19) with an inter-agency step at Thuế tỉnh (H56.52):
-   TN (intake, H56.40) → XL → TD → THUE (inter-agency) → PD (division head) → KY (leader) → TKQ → END.
+   TN (intake, H56.40) → XL → TD → LT (inter-agency) → PD (division head) → KY (leader) → TKQ → END.
 2. Starts gunicorn from the venv on 127.0.0.1 (a free port, 2 sync workers, ``config.settings.dev`` with
    ``DEBUG=false`` and ``ALLOWED_HOSTS=127.0.0.1``). Each user gets a session created directly in the
    database (``django.contrib.sessions``); requests carry its ``sessionid`` and a ``csrftoken`` cookie with
@@ -26,7 +26,7 @@ What it does, in one run:
    (half as many dossiers, each lifecycle request followed by one baseline GET from the same thread), so
    that both kinds of request are timed at the same moments on a machine whose load may change.
 5. Stops gunicorn, then runs one dossier with a short history and one with a long one (``--loops``
-   send-back loops PD → TD → THUE → PD first) in-process with Django's test ``Client`` against the same
+   send-back loops PD → TD → LT → PD first) in-process with Django's test ``Client`` against the same
    database, counting the SQL queries of each request with ``CaptureQueriesContext``.
 
 It prints requests per second, mean/p50/p95 latency per action, the ratio of the mean lifecycle request to
@@ -89,57 +89,33 @@ RECEIVING_POINT = "H56.40"
 
 
 def bench_procedure() -> dict[str, Any]:
-    return {
-        "code": PROCEDURE_CODE,
-        "name": "Cấp phép có xác định nghĩa vụ tài chính liên thông (thủ tục đo hiệu năng)",
-        "sector": {"code": "TAI_NGUYEN_NUOC", "name": "Tài nguyên nước"},
-        "level": "province",
-        "agency": "H56.19",
-        "resolving_unit": "agency",
-        "applicant_types": ["citizen", "business"],
-        "result_type": "electronic",
-        "result_name": "Giấy phép (thử nghiệm)",
-        "time_limit": {"amount": 15, "unit": "working_days", "after_cutoff": False},
-        "supplement_rule": "exclude_wait",
-        "online_level": "full",
-        "full_online_eligible": True,
-        "fees": [],
-        "components": [
-            {"name": "Đơn đề nghị theo mẫu", "originals": 1, "copies": 0, "required": True},
-            {"name": "Sơ đồ vị trí", "originals": 1, "copies": 0, "required": True},
-            {"name": "Giấy tờ khác (nếu có)", "originals": 0, "copies": 1, "required": False},
-        ],
-        "legal_basis": ["Văn bản minh họa cho phép đo hiệu năng"],
-        "process": {
-            "steps": [
-                {"code": "TN", "name": "Tiếp nhận hồ sơ", "role": "one_stop_officer", "unit": "receiving",
-                 "budget": {"amount": 4, "unit": "working_hours"}, "can_request_supplement": True},
-                {"code": "XL", "name": "Thụ lý hồ sơ", "role": "specialist", "unit": "resolving",
-                 "budget": {"amount": 2, "unit": "working_days"}, "can_request_supplement": True},
-                {"code": "TD", "name": "Thẩm định hồ sơ", "role": "specialist", "unit": "resolving",
-                 "budget": {"amount": 3, "unit": "working_days"}},
-                {"code": "THUE", "name": "Xác định nghĩa vụ tài chính", "role": "specialist", "unit": "H56.52",
-                 "budget": {"amount": 2, "unit": "working_days"}, "inter_agency": True},
-                {"code": "PD", "name": "Trưởng phòng xem xét", "role": "division_head", "unit": "resolving",
-                 "budget": {"amount": 1, "unit": "working_days"}},
-                {"code": "KY", "name": "Lãnh đạo Sở ký", "role": "agency_leader", "unit": "resolving",
-                 "budget": {"amount": 1, "unit": "working_days"}},
-                {"code": "TKQ", "name": "Trả kết quả", "role": "one_stop_officer", "unit": "receiving",
-                 "budget": {"amount": 4, "unit": "working_hours"}},
-            ],
-            "actions": [
-                {"from": "TN", "to": "XL", "name": "Chuyển thụ lý", "roles": ["one_stop_officer"]},
-                {"from": "XL", "to": "TD", "name": "Chuyển thẩm định", "roles": ["specialist"]},
-                {"from": "TD", "to": "THUE", "name": "Chuyển cơ quan thuế", "roles": ["specialist"]},
-                {"from": "THUE", "to": "PD", "name": "Trả kết quả liên thông", "roles": ["specialist"]},
-                {"from": "PD", "to": "KY", "name": "Trình ký", "roles": ["division_head"]},
-                {"from": "PD", "to": "TD", "name": "Trả lại thẩm định", "roles": ["division_head"]},
-                {"from": "KY", "to": "TKQ", "name": "Ban hành kết quả", "roles": ["agency_leader"]},
-                {"from": "TKQ", "to": "END", "name": "Trả kết quả", "roles": ["one_stop_officer"]},
-            ],
+    """The dossier tests' procedure (tests/dossiers/data.py) with one more processing step (XL) before the
+    appraisal, so a dossier passes a plain forward, a hand-over and a hand-back; 15 working days."""
+    from tests.dossiers.data import procedure_data
+
+    data = procedure_data(
+        code=PROCEDURE_CODE,
+        name="Cấp phép có xác định nghĩa vụ tài chính liên thông (thủ tục đo hiệu năng)",
+        time_limit={"amount": 15, "unit": "working_days", "after_cutoff": False},
+    )
+    process = data["process"]
+    process["steps"].insert(
+        1,
+        {
+            "code": "XL",
+            "name": "Thụ lý hồ sơ",
+            "role": "specialist",
+            "unit": "resolving",
+            "budget": {"amount": 2, "unit": "working_days"},
+            "can_request_supplement": True,
         },
-        "illustrative": True,
-    }  # fmt: skip
+    )
+    process["actions"] = [
+        {"from": "TN", "to": "XL", "name": "Chuyển thụ lý", "roles": ["one_stop_officer"]},
+        {"from": "XL", "to": "TD", "name": "Chuyển thẩm định", "roles": ["specialist"]},
+        *(a for a in process["actions"] if a["from"] != "TN"),
+    ]
+    return data  # fmt: skip
 
 
 # -- the throwaway database ----------------------------------------------------------------------------
@@ -414,7 +390,7 @@ def lifecycle(http: Http, pdf: bytes) -> None:
     act("receive", OFFICER, "receive", {"checked_component_ids": required})
     act("route", OFFICER, "route", {})
     act("forward", SPECIALIST, "forward", {"to_step": "TD"})
-    act("hand over (inter-agency)", SPECIALIST, "forward", {"to_step": "THUE"})
+    act("hand over (inter-agency)", SPECIALIST, "forward", {"to_step": "LT"})
     act("hand back (inter-agency)", TAX, "forward", {"to_step": "PD"})
     act("forward", HEAD, "forward", {"to_step": "KY"})
     act("decide", LEADER, "decide", {"decision": "approved"})
@@ -499,7 +475,7 @@ class InProcess:
         return response.json()
 
     def dossier(self, *, loops: int) -> list[Measured]:
-        """One dossier's lifecycle; ``loops`` send-back loops PD → TD → THUE → PD before signing."""
+        """One dossier's lifecycle; ``loops`` send-back loops PD → TD → LT → PD before signing."""
         start = len(self.log)
         draft = self.call(
             "create draft", CITIZEN, "POST", API, expect=201,
@@ -523,11 +499,11 @@ class InProcess:
         act("receive", OFFICER, "receive", {"checked_component_ids": required})
         act("route", OFFICER, "route", {})
         act("forward", SPECIALIST, "forward", {"to_step": "TD"})
-        act("hand over (inter-agency)", SPECIALIST, "forward", {"to_step": "THUE"})
+        act("hand over (inter-agency)", SPECIALIST, "forward", {"to_step": "LT"})
         act("hand back (inter-agency)", TAX, "forward", {"to_step": "PD"})
         for _loop in range(loops):
             act("send back", HEAD, "send-back", {"to_step": "TD", "note": "Bổ sung thẩm định"})
-            act("hand over (inter-agency)", SPECIALIST, "forward", {"to_step": "THUE"})
+            act("hand over (inter-agency)", SPECIALIST, "forward", {"to_step": "LT"})
             act("hand back (inter-agency)", TAX, "forward", {"to_step": "PD"})
         act("forward", HEAD, "forward", {"to_step": "KY"})
         self.call("get (staff)", LEADER, "GET", f"{API}/{code}", dossier_id=pk)

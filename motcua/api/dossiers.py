@@ -487,37 +487,28 @@ def dossier_component_upload_api(
     return Status(200, _component(component))
 
 
+def _transition(
+    request: HttpRequest, ref: str, service: Callable[..., Dossier], payload: Schema, *, actor: str = "actor"
+) -> Status[object]:
+    """Call one transition service with the payload's fields, which are named as its keyword arguments."""
+    return _act(request, ref, lambda d, u: service(dossier=d, **{actor: u}, **payload.model_dump()))
+
+
 @router.post("/{ref}/submit", response=DETAIL, summary="Submit a draft to the receiving point")
 def dossier_submit_api(request: HttpRequest, ref: str, payload: VersionIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_submit(dossier=d, applicant=u, expected_version=payload.expected_version),
-    )
+    return _transition(request, ref, dossier_submit, payload, actor="applicant")
 
 
 @router.post("/{ref}/supplement", response=DETAIL, summary="Hand in the requested supplement")
 def dossier_supplement_api(request: HttpRequest, ref: str, payload: NoteIn) -> Status[object]:
     """The applicant (online) or a one-stop officer (at the counter); upload the files first."""
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_supplement(
-            dossier=d, actor=u, note=payload.note, expected_version=payload.expected_version
-        ),
-    )
+    return _transition(request, ref, dossier_supplement, payload)
 
 
 @router.post("/{ref}/withdraw", response=DETAIL, summary="Stop the dossier at the applicant's request")
 def dossier_withdraw_api(request: HttpRequest, ref: str, payload: ReasonIn) -> Status[object]:
     """Before a decision only; by the applicant, or by an officer of the receiving point on their behalf."""
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_withdraw(
-            dossier=d, actor=u, reason=payload.reason, expected_version=payload.expected_version
-        ),
-    )
+    return _transition(request, ref, dossier_withdraw, payload)
 
 
 # -- staff actions -------------------------------------------------------------------------------------
@@ -525,76 +516,29 @@ def dossier_withdraw_api(request: HttpRequest, ref: str, payload: ReasonIn) -> S
 
 @router.post("/{ref}/receive", response=DETAIL, summary="Receive (intake): issues the appointment")
 def dossier_receive_api(request: HttpRequest, ref: str, payload: ReceiveIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_receive(
-            dossier=d,
-            officer=u,
-            checked_component_ids=payload.checked_component_ids,
-            note=payload.note,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_receive, payload, actor="officer")
 
 
 @router.post("/{ref}/refuse", response=DETAIL, summary="Refuse at intake, with the reason")
 def dossier_refuse_api(request: HttpRequest, ref: str, payload: ReasonIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_refuse(
-            dossier=d, officer=u, reason=payload.reason, expected_version=payload.expected_version
-        ),
-    )
+    return _transition(request, ref, dossier_refuse, payload, actor="officer")
 
 
 @router.post("/{ref}/route", response=DETAIL, summary="Transfer a received dossier to the resolving unit")
 def dossier_route_api(request: HttpRequest, ref: str, payload: RouteIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_route(
-            dossier=d,
-            officer=u,
-            to_step=payload.to_step,
-            paper=payload.paper,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_route, payload, actor="officer")
 
 
 @router.post(
     "/{ref}/forward", response=DETAIL, summary="Finish the open step and forward (incl. inter-agency)"
 )
 def dossier_forward_api(request: HttpRequest, ref: str, payload: ForwardIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_forward(
-            dossier=d,
-            actor=u,
-            to_step=payload.to_step,
-            note=payload.note,
-            paper=payload.paper,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_forward, payload)
 
 
 @router.post("/{ref}/send-back", response=DETAIL, summary="Send back to an earlier step")
 def dossier_send_back_api(request: HttpRequest, ref: str, payload: SendBackIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_send_back(
-            dossier=d,
-            actor=u,
-            to_step=payload.to_step,
-            note=payload.note,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_send_back, payload)
 
 
 @router.post(
@@ -603,88 +547,32 @@ def dossier_send_back_api(request: HttpRequest, ref: str, payload: SendBackIn) -
 def dossier_request_supplement_api(
     request: HttpRequest, ref: str, payload: SupplementRequestIn
 ) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_request_supplement(
-            dossier=d,
-            actor=u,
-            reason=payload.reason,
-            items=payload.items,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_request_supplement, payload)
 
 
 @router.post("/{ref}/suspend", response=DETAIL, summary="Suspend where the law excludes the time")
 def dossier_suspend_api(request: HttpRequest, ref: str, payload: SuspendIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_suspend(
-            dossier=d,
-            actor=u,
-            reason=payload.reason,
-            legal_basis=payload.legal_basis,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_suspend, payload)
 
 
 @router.post("/{ref}/resume", response=DETAIL, summary="Resume a suspended dossier")
 def dossier_resume_api(request: HttpRequest, ref: str, payload: NoteIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_resume(
-            dossier=d, actor=u, note=payload.note, expected_version=payload.expected_version
-        ),
-    )
+    return _transition(request, ref, dossier_resume, payload)
 
 
 @router.post("/{ref}/apologise", response=DETAIL, summary="Apologise and set a new due date (once)")
 def dossier_apologise_api(request: HttpRequest, ref: str, payload: ApologiseIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_apologise(
-            dossier=d,
-            actor=u,
-            reason=payload.reason,
-            new_due_at=payload.new_due_at,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_apologise, payload)
 
 
 @router.post("/{ref}/decide", response=DETAIL, summary="Decide: approved or not eligible")
 def dossier_decide_api(request: HttpRequest, ref: str, payload: DecideIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_decide(
-            dossier=d,
-            actor=u,
-            decision=payload.decision,
-            note=payload.note,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_decide, payload)
 
 
 @router.post("/{ref}/return", response=DETAIL, summary="Return the result (counter, post or online)")
 def dossier_return_api(request: HttpRequest, ref: str, payload: ReturnIn) -> Status[object]:
-    return _act(
-        request,
-        ref,
-        lambda d, u: dossier_return_result(
-            dossier=d,
-            officer=u,
-            method=payload.method,
-            note=payload.note,
-            expected_version=payload.expected_version,
-        ),
-    )
+    return _transition(request, ref, dossier_return_result, payload, actor="officer")
 
 
 # Every operation documents the shape of its errors next to its own description.

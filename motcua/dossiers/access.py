@@ -200,17 +200,18 @@ def dossier_can(user: User, dossier: Dossier, action: str) -> bool:
 
 
 def dossier_require(user: User, dossier: Dossier, action: str) -> None:
-    if not dossier_can(user, dossier, action):
-        if dossier.status not in TRANSITIONS[action].sources if action in TRANSITIONS else True:
-            raise ActionNotAllowed(
-                "Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.",
-                action=str(DossierAction(action).label),
-                status=str(DossierStatus(dossier.status).label),
-            )
+    """Raise ``ActionNotAllowed`` naming why: the dossier's state, or the user's role and unit."""
+    if dossier_can(user, dossier, action):
+        return
+    label = str(DossierAction(action).label) if action in DossierAction.values else action
+    transition = TRANSITIONS.get(action)
+    if transition is None or dossier.status not in transition.sources:
         raise ActionNotAllowed(
-            "Bạn không có quyền thực hiện “%(action)s” với hồ sơ này.",
-            action=str(DossierAction(action).label),
+            _("Không thể thực hiện “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”."),
+            action=label,
+            status=str(DossierStatus(dossier.status).label),
         )
+    raise ActionNotAllowed(_("Bạn không có quyền thực hiện “%(action)s” với hồ sơ này."), action=label)
 
 
 def dossier_actions_for(user: User, dossier: Dossier) -> list[str]:

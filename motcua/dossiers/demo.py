@@ -19,10 +19,13 @@ from motcua.org.models import OrgUnit
 
 from .access import current_step, dossier_can
 from .models import Dossier
+from .procedure import procedure_spec
+from .process import is_decision_action, next_targets
 from .services import (
     dossier_create_draft,
     dossier_decide,
     dossier_forward,
+    dossier_receive,
     dossier_receive_at_counter,
     dossier_request_supplement,
     dossier_return_result,
@@ -32,7 +35,6 @@ from .services import (
 )
 from .services.components import dossier_component_attach
 from .services.intake import CounterApplicant
-from .services.steps import is_decision_action, next_targets
 from .status import DossierAction
 
 DEMO_MARK = "demo"
@@ -100,8 +102,6 @@ def _step_forward(dossier: Dossier) -> Dossier:
         raise RuntimeError(f"{dossier.code} has no open step")
     actor = _holder(dossier)
     spec_targets = next_targets(dossier, step, actor=actor)
-    from .procedure import procedure_spec
-
     spec = procedure_spec(dossier.procedure_version)
     visited = set(dossier.steps.values_list("step_code", flat=True))
     onward = [a for a in spec_targets if not is_decision_action(spec, a) and a.to_step not in visited]
@@ -158,8 +158,6 @@ def _advance(d: Dossier, s: Scenario) -> None:
         )
         return
     if d.status == "awaiting_intake":
-        from .services import dossier_receive
-
         d = dossier_receive(
             dossier=d, officer=officer, checked_component_ids=d.components.values_list("pk", flat=True)
         )

@@ -36,7 +36,7 @@ from motcua.org.models import OrgUnit
 
 from .announce import status_url
 from .models import Channel, Dossier, DossierPause, PauseKind
-from .procedure import legal_limit, procedure_spec
+from .procedure import legal_limit, procedure_spec, supplement_deadline
 from .status import DossierAction, DossierStatus
 
 OUTCOMES: dict[str, Outcome] = {
@@ -119,8 +119,6 @@ def supplement_form(d: Dossier) -> SupplementRequestForm:
     pause = _pause(d, PauseKind.SUPPLEMENT)
     if not (pause is not None and d.code):
         raise FormNotAvailable
-    from .services.supplement import supplement_deadline
-
     return SupplementRequestForm(
         issuer=_issuer(d.receiving_point),
         issued_on=timezone.localdate(pause.started_at),
@@ -131,7 +129,9 @@ def supplement_form(d: Dossier) -> SupplementRequestForm:
         received_at=d.received_at or d.submitted_at,
         reason=pause.reason,
         contact_unit=d.receiving_point.name,
-        deadline=timezone.localdate(supplement_deadline(pause, d)),
+        deadline=timezone.localdate(
+            supplement_deadline(requested_at=pause.started_at, unit=d.resolving_unit)
+        ),
     )
 
 

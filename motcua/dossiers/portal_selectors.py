@@ -16,21 +16,21 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
-from motcua.calendar.engine.deadlines import Limit, due_moment
+from motcua.calendar.errors import CalendarError
 from motcua.org.models import OrgUnit
 
 from .access import dossier_get_for_user, dossier_visible_queryset
 from .errors import DossierNotFound
 from .models import Dossier, DossierComponent, DossierEvent, DossierPause, DossierStep, PauseKind
-from .procedure import calendar_for
+from .procedure import calendar_for, supplement_deadline
 from .status import FINAL_STATES, DossierAction, DossierStatus
 
 #: How many trailing digits of the applicant's phone (or ID / tax code) the public status page asks for.
 PUBLIC_SECRET_DIGITS = 4
 #: Working days the applicant has to hand in a requested supplement (regulations §1).
-SUPPLEMENT_WAIT_DAYS = 15
 #: Timeline actions that are internal to the agencies and not shown to the applicant.
 INTERNAL_ACTIONS = frozenset({DossierAction.ASSIGN})
 #: Actions whose note is addressed to the applicant (reasons they must know); other notes stay internal.
@@ -78,7 +78,7 @@ def dossier_get_own(*, user: User, pk: int) -> Dossier:
     """A dossier ``user`` applied for; ``DossierNotFound`` for anyone else's (staff included)."""
     dossier = dossier_get_for_user(user=user, pk=pk)
     if dossier.applicant_id != user.pk:
-        raise DossierNotFound("Không tìm thấy hồ sơ.")
+        raise DossierNotFound(_("Không tìm thấy hồ sơ."))
     return dossier
 
 
@@ -123,11 +123,11 @@ def dossier_open_supplement_request(dossier: Dossier) -> DossierPause | None:
 
 
 def dossier_supplement_deadline(pause: DossierPause, dossier: Dossier) -> dt.datetime | None:
-    """The last moment to hand in the supplement before the dossier is closed (15 working days)."""
+    """The last moment to hand in the supplement before the dossier is closed (15 working days); None when
+    the calendar cannot say (a date beyond the loaded years)."""
     try:
-        cal = calendar_for(dossier.resolving_unit)
-        return due_moment(cal, pause.started_at, Limit.working_days(SUPPLEMENT_WAIT_DAYS))
-    except Exception:
+        return supplement_deadline(requested_at=pause.started_at, unit=dossier.resolving_unit)
+    except CalendarError:
         return None
 
 

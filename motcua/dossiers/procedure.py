@@ -16,6 +16,8 @@ from motcua.org.models import OrgUnit
 
 #: Transfer from intake to the resolving unit: received at or after 15:00 → the next working day (§1).
 ROUTING_CUTOFF = dt.time(15, 0)
+#: Without a supplement for this many working days the dossier is closed (regulations §1).
+SUPPLEMENT_WAIT_DAYS = 15
 
 
 @lru_cache(maxsize=512)
@@ -76,3 +78,8 @@ def classify_finish(*, spec: ProcedureSpec, unit: OrgUnit, finished: dt.datetime
     """Early / on time / late of a finish against a stored due moment (pauses are already in ``due``)."""
     limit = legal_limit(spec)
     return str(classify(calendar_for(unit), finished=finished, due=due, day_based=limit.is_day_based))
+
+
+def supplement_deadline(*, requested_at: dt.datetime, unit: OrgUnit) -> dt.datetime:
+    """The last moment to hand in a supplement asked for at ``requested_at`` before the dossier closes."""
+    return due_moment(calendar_for(unit), requested_at, Limit.working_days(SUPPLEMENT_WAIT_DAYS))

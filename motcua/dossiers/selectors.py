@@ -45,6 +45,7 @@ from .access import LEADER_ROLES, StaffScope, current_step, dossier_visible_quer
 from .errors import DossierNotFound
 from .models import Dossier, DossierEvent, DossierStep, StepOutcome
 from .procedure import procedure_spec
+from .process import is_decision_action, is_receiving_step, next_targets, step_unit
 from .status import OPEN_STATES, DossierStatus
 
 S = DossierStatus
@@ -462,7 +463,6 @@ class StepTarget:
 
 
 def _target_label(dossier: Dossier, action: ActionSpec) -> StepTarget:
-    from .services.steps import step_unit
 
     spec = procedure_spec(dossier.procedure_version)
     target = spec.process.step(action.to_step)
@@ -475,7 +475,6 @@ def _target_label(dossier: Dossier, action: ActionSpec) -> StepTarget:
 
 def dossier_forward_targets(*, dossier: Dossier, user: User) -> list[StepTarget]:
     """The next steps ``user`` may forward the open step to (decisions excluded: they are "decide")."""
-    from .services.steps import is_decision_action, next_targets
 
     step = current_step(dossier)
     if step is None:
@@ -487,7 +486,6 @@ def dossier_forward_targets(*, dossier: Dossier, user: User) -> list[StepTarget]
 
 def dossier_can_decide_here(*, dossier: Dossier, user: User) -> bool:
     """The open step is one that ends the processing for ``user`` (a signing step)."""
-    from .services.steps import is_decision_action, next_targets
 
     step = current_step(dossier)
     if step is None:
@@ -498,7 +496,6 @@ def dossier_can_decide_here(*, dossier: Dossier, user: User) -> bool:
 
 def dossier_send_back_targets(*, dossier: Dossier) -> list[StepTarget]:
     """Earlier processing steps the dossier has passed (not the intake step), newest pass first."""
-    from .services.steps import is_receiving_step
 
     step = current_step(dossier)
     spec = procedure_spec(dossier.procedure_version)

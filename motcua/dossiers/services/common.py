@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import User
 
 from ..access import current_step, dossier_require, forget_current_step
-from ..errors import ConcurrentChange, DossierNotFound, InvalidTransition
+from ..errors import ConcurrentChange, DossierNotFound, InvalidDossierInput, InvalidTransition
 from ..events import dossier_event_record
 from ..models import Dossier, DossierStep
 from ..status import TRANSITIONS, DossierAction, DossierStatus
@@ -116,8 +116,6 @@ def now() -> dt.datetime:
 
 
 def require_text(value: str, *, field: str, message: Any) -> str:
-    from ..errors import InvalidDossierInput
-
     text = (value or "").strip()
     if not text:
         raise InvalidDossierInput(message, code=f"{field}_required")

@@ -12,9 +12,10 @@ from ..announce import announce
 from ..errors import ActionNotAllowed, InvalidDossierInput
 from ..models import Decision, Dossier, ReturnMethod
 from ..procedure import classify_finish, procedure_spec
+from ..process import is_decision_action, next_targets
 from ..status import DossierAction, DossierStatus
 from .common import begin, commit_change, now, open_step, require_open_step
-from .steps import close_step, is_decision_action, next_targets, open_new_step
+from .steps import close_step, open_new_step
 
 
 @transaction.atomic

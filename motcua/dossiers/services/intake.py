@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +22,11 @@ from ..codes import dossier_code_issue
 from ..errors import ActionNotAllowed, InvalidDossierInput
 from ..models import ApplicantKind, Channel, ComponentOrigin, Dossier, DossierComponent
 from ..procedure import calendar_for, dossier_due, procedure_spec
+from ..process import is_receiving_step
 from ..status import DossierAction, DossierStatus
 from .apply import create_components, fee_status_for, resolve_units
 from .common import begin, commit_change, now, require_text
-from .steps import is_receiving_step, open_new_step
+from .steps import open_new_step
 
 
 def _check_components(dossier: Dossier, checked_ids: Iterable[int] | None) -> None:
@@ -113,8 +115,6 @@ class CounterApplicant:
 
 
 def _validated(applicant: CounterApplicant) -> dict[str, Any]:
-    from django.core.exceptions import ValidationError
-
     name = require_text(applicant.name, field="applicant_name", message=_("Cần nhập tên người nộp hồ sơ."))
     try:
         if applicant.kind == ApplicantKind.CITIZEN:

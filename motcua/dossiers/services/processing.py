@@ -14,9 +14,10 @@ from motcua.accounts.selectors import membership_list_active
 from ..errors import ActionNotAllowed, DossierError, InvalidDossierInput
 from ..models import Dossier, HandoverMode
 from ..procedure import procedure_spec
+from ..process import choose_action, is_decision_action, is_receiving_step
 from ..status import DossierAction, DossierStatus
 from .common import begin, commit_change, now, open_step, require_open_step
-from .steps import choose_action, close_step, is_decision_action, is_receiving_step, open_new_step
+from .steps import close_step, open_new_step
 
 
 @transaction.atomic

@@ -8,18 +8,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
-from motcua.calendar.engine.deadlines import Limit, due_moment
 
 from ..announce import announce
 from ..errors import InvalidDossierInput
 from ..models import Dossier, DossierPause, PauseKind
-from ..procedure import calendar_for
+from ..procedure import SUPPLEMENT_WAIT_DAYS, procedure_spec, supplement_deadline
 from ..status import DossierAction, DossierStatus
 from .common import begin, commit_change, now, open_step, require_text
 from .pauses import pause_close, pause_open
-
-#: Without a supplement for this many working days the dossier is closed (regulations §1).
-SUPPLEMENT_WAIT_DAYS = 15
 
 
 @transaction.atomic
@@ -41,8 +37,6 @@ def dossier_request_supplement(
         )
     step = open_step(dossier)
     if step is not None and dossier.status == DossierStatus.PROCESSING:
-        from ..procedure import procedure_spec
-
         spec_step = procedure_spec(dossier.procedure_version).process.step(step.step_code)
         if spec_step is not None and not spec_step.can_request_supplement:
             raise InvalidDossierInput(
@@ -54,7 +48,7 @@ def dossier_request_supplement(
     pause = pause_open(dossier, kind=PauseKind.SUPPLEMENT, at=moment, reason=reason, items=items)
     dossier.supplement_count += 1
     announce(dossier, "dossier.supplement_requested", items=items, note=reason,
-             deadline=supplement_deadline(pause, dossier))  # fmt: skip
+             deadline=supplement_deadline(requested_at=pause.started_at, unit=dossier.resolving_unit))  # fmt: skip
     return commit_change(
         dossier,
         actor=actor,
@@ -95,12 +89,6 @@ def dossier_supplement(
     )
 
 
-def supplement_deadline(pause: DossierPause, dossier: Dossier) -> dt.datetime:
-    return due_moment(
-        calendar_for(dossier.resolving_unit), pause.started_at, Limit.working_days(SUPPLEMENT_WAIT_DAYS)
-    )
-
-
 def dossier_close_expired_supplements(*, at: dt.datetime | None = None) -> list[str]:
     """Close every dossier still awaiting its supplement after 15 working days. Idempotent; returns codes."""
     moment = at or now()
@@ -109,7 +97,7 @@ def dossier_close_expired_supplements(*, at: dt.datetime | None = None) -> list[
         kind=PauseKind.SUPPLEMENT, ended_at__isnull=True, dossier__status=DossierStatus.AWAITING_SUPPLEMENT
     ).select_related("dossier", "dossier__resolving_unit")
     for pause in waiting:
-        if supplement_deadline(pause, pause.dossier) >= moment:
+        if supplement_deadline(requested_at=pause.started_at, unit=pause.dossier.resolving_unit) >= moment:
             continue
         with transaction.atomic():
             dossier = begin(pause.dossier, actor=None, action=DossierAction.CLOSE)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -6,8 +7,6 @@ from motcua.org.selectors import orgunit_stats
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     context = {
         "stats": orgunit_stats(),
         "demo_accounts": demo_account_list() if settings.MOTCUA_DEMO else [],

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.documents.forms import form_pdf_response, render_form_html
 from motcua.dossiers.access import dossier_visible_queryset
@@ -27,7 +28,7 @@ def dossier_form(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     dossier = dossier_or_404(officer(request), pk)
     form = dossier_form_build(dossier, key)
     if form is None:
-        raise Http404("Biểu mẫu này chưa có cho hồ sơ ở giai đoạn hiện tại.")
+        raise Http404(_("Biểu mẫu này chưa có cho hồ sơ ở giai đoạn hiện tại."))
     return _respond(request, form)
 
 
@@ -39,12 +40,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("diem")
     point = next((p for p in points if p.code == code), points[0] if points else None)
     if point is None:
-        raise Http404("Bạn không thuộc điểm tiếp nhận một cửa nào.")
+        raise Http404(_("Bạn không thuộc điểm tiếp nhận một cửa nào."))
     today = timezone.localdate()
     try:
         start = dt.date.fromisoformat(request.GET.get("tu") or today.replace(day=1).isoformat())
         end = dt.date.fromisoformat(request.GET.get("den") or today.isoformat())
     except ValueError as exc:
-        raise Http404("Ngày không hợp lệ (định dạng YYYY-MM-DD).") from exc
+        raise Http404(_("Ngày không hợp lệ (định dạng YYYY-MM-DD).")) from exc
     form = tracking_ledger(point=point, dossiers=dossier_visible_queryset(user), start=start, end=end)
     return _respond(request, form)
