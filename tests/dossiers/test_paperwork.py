@@ -74,5 +74,8 @@ def test_staff_download_the_forms_and_others_get_404(people, version, clock, cli
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in printable.content.decode()
     assert client.get(f"/can-bo/ho-so/{d.pk}/bieu-mau/refusal/").status_code == 404
     assert client.get("/can-bo/so-theo-doi/").status_code == 200
+    bad = client.get("/can-bo/so-theo-doi/?tu=01/03/2026")
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.content.decode()
+    assert client.get("/can-bo/so-theo-doi/?tu=2026-03-31&den=2026-03-01").status_code == 400
     client.force_login(people["tax"])
     assert client.get(f"/can-bo/ho-so/{d.pk}/bieu-mau/receipt/").status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +45,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     try:
         start = dt.date.fromisoformat(request.GET.get("tu") or today.replace(day=1).isoformat())
         end = dt.date.fromisoformat(request.GET.get("den") or today.isoformat())
-    except ValueError as exc:
-        raise Http404(_("Ngày không hợp lệ (định dạng YYYY-MM-DD).")) from exc
+    except ValueError:
+        return HttpResponseBadRequest(
+            _("Ngày không hợp lệ: dùng định dạng YYYY-MM-DD, ví dụ ?tu=2026-11-01&den=2026-11-30.")
+        )
+    if end < start:
+        return HttpResponseBadRequest(_("Ngày kết thúc phải sau ngày bắt đầu."))
     form = tracking_ledger(point=point, dossiers=dossier_visible_queryset(user), start=start, end=end)
     return _respond(request, form)
