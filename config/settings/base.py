@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.documents",
     "motcua.dossiers",
+    "motcua.reporting",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",

@@ -115,6 +115,9 @@ class Dossier(models.Model):
     closing_reason = models.TextField(_("lý do từ chối / dừng / đóng"), blank=True)
     lock_version = models.PositiveIntegerField(_("phiên bản dữ liệu"), default=0)
     search_text = models.TextField(editable=False, blank=True, default="")
+    #: What this dossier's history adds to the scorecard's fact tables, folded event by event by the
+    #: same-transaction hooks of ``motcua.dossiers.hooks`` (opaque here; see ``motcua.reporting.facts``).
+    fact_state = models.JSONField(editable=False, blank=True, default=dict)
 
     class Meta:
         verbose_name = _("hồ sơ")

@@ -13,6 +13,7 @@ from motcua.accounts.models import User
 from ..access import current_step, dossier_require, forget_current_step
 from ..errors import ConcurrentChange, DossierNotFound, InvalidDossierInput, InvalidTransition
 from ..events import dossier_event_record
+from ..hooks import run_event_hooks
 from ..models import Dossier, DossierStep
 from ..status import TRANSITIONS, DossierAction, DossierStatus
 
@@ -75,15 +76,17 @@ def commit_change(
     at: dt.datetime | None = None,
     fields: list[str] | None = None,
 ) -> Dossier:
-    """Write the new state (and ``fields``) and append the event. The one place ``status`` is assigned."""
+    """Write the new state (and ``fields``) and append the event. The one place ``status`` is assigned.
+
+    The event hooks of layers above (the scorecard's facts) run in the same transaction, between the
+    event and the save of the row, so the dossier is written once.
+    """
     from_status = dossier.status
     forget_current_step(dossier)
     if to_status is not None:
         dossier.status = to_status
     dossier.lock_version += 1
-    update = {"status", "lock_version", "search_text", *(fields or [])}
-    dossier.save(update_fields=sorted(update))
-    dossier_event_record(
+    event = dossier_event_record(
         dossier=dossier,
         actor=actor,
         action=action,
@@ -96,6 +99,8 @@ def commit_change(
         data=data,
         at=at,
     )
+    update = {"status", "lock_version", "search_text", *(fields or []), *run_event_hooks(dossier, event)}
+    dossier.save(update_fields=sorted(update))
     return dossier
 
 

@@ -68,7 +68,8 @@ def dossier_decide(
         note=note,
         at=moment,
         fields=["decision", "decision_note", "finished_at", "outcome"],
-        data={"decision": decision, "outcome": dossier.outcome},
+        # No result is signed electronically yet (issue 7); the scorecard reads this flag (766 items 4.1, 4.2).
+        data={"decision": decision, "outcome": dossier.outcome, "e_result": False},
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
@@ -72,6 +73,17 @@ def _start_clock(dossier: Dossier, *, officer: User, at: Any) -> None:
         step.save(update_fields=["assignee"])
 
 
+def component_summary(dossier: Dossier) -> dict[str, int]:
+    """How the components stood at intake, recorded in the receive event for the scorecard (766 group 4)."""
+    counts = dossier.components.aggregate(
+        total=Count("pk"),
+        digitised=Count("pk", filter=Q(digitised=True)),
+        reused=Count("pk", filter=Q(origin=ComponentOrigin.REUSED)),
+        from_store=Count("pk", filter=Q(origin=ComponentOrigin.REGISTRY)),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
 @transaction.atomic
 def dossier_receive(
     *, dossier: Dossier, officer: User, checked_component_ids: Iterable[int], note: str = "",
@@ -93,7 +105,10 @@ def dossier_receive(
         note=note,
         at=moment,
         fields=["received_at", "deemed_received_at", "due_at", "original_due_at", "code"],
-        data={"due_at": dossier.due_at.isoformat() if dossier.due_at else None},
+        data={
+            "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+            "components": component_summary(dossier),
+        },
     )
     announce(dossier, "dossier.received", due_at=dossier.due_at, received_at=moment)
     return dossier
@@ -202,7 +217,11 @@ def dossier_receive_at_counter(
         note=note,
         at=moment,
         fields=["received_at", "deemed_received_at", "due_at", "original_due_at", "code", "submitted_at"],
-        data={"channel": channel, "due_at": dossier.due_at.isoformat() if dossier.due_at else None},
+        data={
+            "channel": channel,
+            "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+            "components": component_summary(dossier),
+        },
     )
     announce(dossier, "dossier.received", due_at=dossier.due_at, received_at=moment)
     return dossier

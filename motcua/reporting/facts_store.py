@@ -1,0 +1,124 @@
+"""Writing the fact table (one upsert per event) and reading cumulative sums from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django.db import connection
+from django.db.models import Q, Sum
+
+from motcua.catalogue.choices import OnlineLevel, ResultType
+from motcua.dossiers.models import Dossier, DossierEvent
+
+from .counters import COUNTERS
+from .facts import Changes, Event, Static, contribution, difference, event_flows, fold
+from .models import DossierFact, Grain
+
+Key = tuple[str, dt.date, int, int]  # grain, period, unit id, procedure id
+Rows = dict[Key, dict[str, int]]
+
+_INDEX = {name: i for i, name in enumerate(COUNTERS)}
+
+
+def static_of(dossier: Dossier) -> Static:
+    version = dossier.procedure_version
+    return Static(
+        unit_id=dossier.resolving_unit_id,
+        procedure_id=version.procedure_id,
+        channel=dossier.channel,
+        full_online=version.online_level == OnlineLevel.FULL,
+        fee=version.has_fees,
+        paper_result=version.result_type == ResultType.PAPER,
+    )
+
+
+def grains(changes: Changes, unit_id: int, procedure_id: int, into: Rows | None = None) -> Rows:
+    """Day changes spread to their day, month and year rows."""
+    rows: Rows = into if into is not None else {}
+    for (d, name), delta in changes.items():
+        for grain, period in (
+            (Grain.DAY, d),
+            (Grain.MONTH, d.replace(day=1)),
+            (Grain.YEAR, d.replace(month=1, day=1)),
+        ):
+            row = rows.setdefault((str(grain), period, unit_id, procedure_id), {})
+            row[name] = row.get(name, 0) + delta
+    return rows
+
+
+def facts_add(rows: Rows) -> None:
+    """Add ``rows`` to the table in one statement (insert the new keys, add to the existing ones)."""
+    if not rows:
+        return
+    table = DossierFact._meta.db_table
+    columns = ", ".join(COUNTERS)
+    values = ", ".join(["(" + ", ".join(["%s"] * (4 + len(COUNTERS))) + ")"] * len(rows))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    params: list[object] = []
+    for (grain, period, unit_id, procedure_id), counters in rows.items():
+        params += [grain, period, unit_id, procedure_id, *(counters.get(c, 0) for c in COUNTERS)]
+    sql = (
+        f"INSERT INTO {table} (grain, period, unit_id, procedure_id, {columns}) VALUES {values} "  # noqa: S608 - names from COUNTERS
+        f"ON CONFLICT (grain, period, unit_id, procedure_id) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def event_of(row: DossierEvent) -> Event:
+    return Event(action=row.action, at=row.occurred_at, data=row.data or {})
+
+
+def facts_on_event(dossier: Dossier, row: DossierEvent) -> set[str]:
+    """The hook run in the transaction of every dossier event (registered in ``apps.py``)."""
+    event = event_of(row)
+    old = dossier.fact_state or {}
+    static = static_of(dossier) if event.action == "receive" and not old.get("r") else None
+    new = fold(old, event, static) if static is not None or old.get("r") else old
+    changes = event_flows(event, new)
+    if new is not old:
+        changes.update(difference(contribution(new), contribution(old)))
+    if any(changes.values()):
+        facts_add(grains(changes, new["u"], new["p"]))
+    if new is not old:
+        dossier.fact_state = new
+        return {"fact_state"}
+    return set()
+
+
+def cumulative(
+    end: dt.date, *, by_procedure: bool = False, unit_ids: Iterable[int] | None = None
+) -> dict[tuple[int, ...], dict[str, int]]:
+    """Every counter summed over all days up to and including ``end``, per unit (and procedure).
+
+    Reads the year rows before ``end``'s year, the month rows of its year before its month, and the day
+    rows of its month up to ``end``: at most 11 + 31 rows per key and year of history.
+    """
+    year_start, month_start = end.replace(month=1, day=1), end.replace(day=1)
+    window = (
+        Q(grain=Grain.YEAR, period__lt=year_start)
+        | Q(grain=Grain.MONTH, period__gte=year_start, period__lt=month_start)
+        | Q(grain=Grain.DAY, period__gte=month_start, period__lte=end)
+    )
+    query = DossierFact.objects.filter(window)
+    if unit_ids is not None:
+        query = query.filter(unit_id__in=list(unit_ids))
+    keys = ["unit_id", "procedure_id"] if by_procedure else ["unit_id"]
+    out: dict[tuple[int, ...], dict[str, int]] = {}
+    for row in query.values(*keys).annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
+        out[tuple(row[k] for k in keys)] = {c: int(row[c] or 0) for c in COUNTERS}
+    return out
+
+
+def table_rows(where: Mapping[str, object] | None = None) -> Rows:
+    """The table as ``Rows`` without all-zero rows (for comparison with a rebuild)."""
+    rows: Rows = {}
+    values = DossierFact.objects.filter(**(where or {})).values_list(
+        "grain", "period", "unit_id", "procedure_id", *COUNTERS
+    )
+    for grain, period, unit_id, procedure_id, *counts in values.iterator(chunk_size=5000):
+        nonzero = {c: v for c, v in zip(COUNTERS, counts, strict=True) if v}
+        if nonzero:
+            rows[(grain, period, unit_id, procedure_id)] = nonzero
+    return rows

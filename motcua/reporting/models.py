@@ -1,0 +1,49 @@
+"""The fact table of the scorecard: one row per grain × period × resolving unit × procedure."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalogue.models import Procedure
+from motcua.org.models import OrgUnit
+
+from .counters import COUNTERS
+
+
+class Grain(models.TextChoices):
+    DAY = "d", _("ngày")
+    MONTH = "m", _("tháng")
+    YEAR = "y", _("năm")
+
+
+class DossierFact(models.Model):
+    """Sums of the counters of ``counters.py`` for one day (or month, or year: the first day names it).
+
+    Written only by ``motcua.reporting.facts_store`` — incrementally in the transaction of each dossier
+    event, or all at once by ``motcua facts --rebuild`` — never edited by hand.
+    """
+
+    grain = models.CharField(_("cấp thời gian"), max_length=1, choices=Grain.choices)
+    period = models.DateField(_("ngày đầu kỳ"))
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị giải quyết"), on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp")
+        verbose_name_plural = _("số liệu tổng hợp")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "period", "unit", "procedure"], name="dossierfact_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period} {self.unit_id} {self.procedure_id}"
+
+
+# One integer column per counter, named as in ``counters.py`` (the single list of counters).
+for _name in COUNTERS:
+    DossierFact.add_to_class(_name, models.IntegerField(default=0))
