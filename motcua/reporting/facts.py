@@ -174,7 +174,12 @@ def contribution(state: State) -> Changes:
         if start is not None:
             _open(changes, start, day(requested), due_then)
         late = due_then is not None and requested > due_then
-        _interval(changes, "pending_late" if late else "pending_ok", day(requested), day(supplied) if supplied else None)
+        _interval(
+            changes,
+            "pending_late" if late else "pending_ok",
+            day(requested),
+            day(supplied) if supplied else None,
+        )
         start = day(supplied) if supplied is not None and (end is None or supplied < end) else None
     if start is not None:
         _open(changes, start, end_day, _moment(state.get("due")))
@@ -236,6 +241,6 @@ def difference(new: Changes, old: Changes) -> Changes:
 def facts_rebuild() -> object:
     """Recompute the fact table from the events (see ``rebuild.facts_rebuild``; kept here for callers
     that only know this module)."""
-    from .rebuild import facts_rebuild as rebuild  # noqa: PLC0415 - rebuild imports this module
+    from .rebuild import facts_rebuild as rebuild  # rebuild imports this module
 
     return rebuild()

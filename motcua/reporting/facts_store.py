@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, Sum
@@ -19,6 +20,9 @@ Key = tuple[str, dt.date, int, int]  # grain, period, unit id, procedure id
 Rows = dict[Key, dict[str, int]]
 
 _INDEX = {name: i for i, name in enumerate(COUNTERS)}
+
+
+_NO_STATIC = Static(0, 0, "", full_online=False, fee=False, paper_result=False)
 
 
 def static_of(dossier: Dossier) -> Static:
@@ -55,7 +59,7 @@ def facts_add(rows: Rows) -> None:
     columns = ", ".join(COUNTERS)
     values = ", ".join(["(" + ", ".join(["%s"] * (4 + len(COUNTERS))) + ")"] * len(rows))
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
-    params: list[object] = []
+    params: list[Any] = []
     for (grain, period, unit_id, procedure_id), counters in rows.items():
         params += [grain, period, unit_id, procedure_id, *(counters.get(c, 0) for c in COUNTERS)]
     sql = (
@@ -74,8 +78,11 @@ def facts_on_event(dossier: Dossier, row: DossierEvent) -> set[str]:
     """The hook run in the transaction of every dossier event (registered in ``apps.py``)."""
     event = event_of(row)
     old = dossier.fact_state or {}
-    static = static_of(dossier) if event.action == "receive" and not old.get("r") else None
-    new = fold(old, event, static) if static is not None or old.get("r") else old
+    new = old
+    if old.get("r"):
+        new = fold(old, event, _NO_STATIC)  # the key and flags were fixed at receipt
+    elif event.action == "receive":
+        new = fold(old, event, static_of(dossier))
     changes = event_flows(event, new)
     if new is not old:
         changes.update(difference(contribution(new), contribution(old)))

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from motcua.calendar.errors import OutOfCalendarRange
 from motcua.calendar.selectors import calendar_snapshot
 from motcua.catalogue.choices import OnlineLevel, ProcedureLevel
 from motcua.catalogue.models import LegalBasis, Procedure, ProcedureVersion
@@ -159,9 +160,7 @@ class Scorecard:
             "profile": self.profile,
             "total": self.total,
             "max_total": self.max_total,
-            "groups": [
-                {**g, "indicators": [asdict(i) for i in g["indicators"]]} for g in self.groups()
-            ],
+            "groups": [{**g, "indicators": [asdict(i) for i in g["indicators"]]} for g in self.groups()],
         }
 
 
@@ -174,10 +173,12 @@ def weights() -> dict[str, int]:
     return {**WEIGHTS, **getattr(settings, "MOTCUA_KPI766_WEIGHTS", {})}
 
 
-def score(numerator: int, denominator: int, *, target: Decimal, max_points: Decimal) -> tuple[Decimal | None, Decimal]:
+def score(
+    numerator: int, denominator: int, *, target: Decimal, max_points: Decimal
+) -> tuple[Decimal | None, Decimal]:
     """(ratio, points): points = min(max, max × ratio / target), 2 decimals; N/A → (None, 0)."""
     if denominator <= 0:
-        return None, D(0)
+        return None, D("0.00")
     ratio = D(numerator) / D(denominator)
     points = min(max_points, max_points * ratio / target) if target > 0 else max_points
     return ratio.quantize(D("0.0001"), ROUND_HALF_UP), points.quantize(D("0.01"), ROUND_HALF_UP)
@@ -200,7 +201,9 @@ def _procedures_of(unit: OrgUnit, tree: Tree) -> list[ProcedureVersion]:
     return [v for v in versions if v.level == ProcedureLevel.COMMUNE]
 
 
-def _catalogue_counts(versions: list[ProcedureVersion], period: Period, tree: Tree) -> dict[str, tuple[int, int]]:
+def _catalogue_counts(
+    versions: list[ProcedureVersion], period: Period, tree: Tree
+) -> dict[str, tuple[int, int]]:
     cal = calendar_snapshot()
     effective = dict(
         LegalBasis.objects.filter(procedure_id__in=[v.procedure_id for v in versions])
@@ -216,7 +219,7 @@ def _catalogue_counts(versions: list[ProcedureVersion], period: Period, tree: Tr
             return True
         try:
             return cal.working_day_count(v.decision_date, last) - 1 >= 5
-        except Exception:  # noqa: BLE001 - outside the calendar's years: judge by calendar days
+        except OutOfCalendarRange:  # outside the calendar's years: judge by calendar days
             return (last - v.decision_date).days >= 7
 
     def public_in_time(v: ProcedureVersion) -> bool:
@@ -224,7 +227,7 @@ def _catalogue_counts(versions: list[ProcedureVersion], period: Period, tree: Tr
             return False
         try:
             return cal.working_day_count(v.decision_date, v.published_on) - 1 <= 5
-        except Exception:  # noqa: BLE001
+        except OutOfCalendarRange:
             return (v.published_on - v.decision_date).days <= 7
 
     online = [v for v in versions if v.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL)]
@@ -314,7 +317,9 @@ def kpi766(
     return Scorecard(unit.code, unit.name, period, name, indicators, f)
 
 
-def kpi766_all(period: Period, *, units: list[OrgUnit] | None = None, profile: str | None = None) -> list[Scorecard]:
+def kpi766_all(
+    period: Period, *, units: list[OrgUnit] | None = None, profile: str | None = None
+) -> list[Scorecard]:
     """Scorecards for many units from two fact reads (the province and every unit by default)."""
     tree = Tree()
     per_unit = period_figures(period)

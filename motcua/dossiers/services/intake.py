@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
@@ -30,7 +29,7 @@ from .common import begin, commit_change, now, require_text
 from .steps import open_new_step
 
 
-def _check_components(dossier: Dossier, checked_ids: Iterable[int] | None) -> None:
+def _check_components(dossier: Dossier, checked_ids: Iterable[int] | None) -> list[DossierComponent]:
     """The officer ticks each component as checked; every required one must be provided and ticked."""
     components = list(dossier.components.all())
     checked = {int(i) for i in (checked_ids or [])}
@@ -49,6 +48,7 @@ def _check_components(dossier: Dossier, checked_ids: Iterable[int] | None) -> No
             names="; ".join(missing),
         )
     DossierComponent.objects.filter(pk__in=checked).update(checked=True)
+    return components
 
 
 def _start_clock(dossier: Dossier, *, officer: User, at: Any) -> None:
@@ -73,15 +73,15 @@ def _start_clock(dossier: Dossier, *, officer: User, at: Any) -> None:
         step.save(update_fields=["assignee"])
 
 
-def component_summary(dossier: Dossier) -> dict[str, int]:
+def component_summary(components: Iterable[DossierComponent]) -> dict[str, int]:
     """How the components stood at intake, recorded in the receive event for the scorecard (766 group 4)."""
-    counts = dossier.components.aggregate(
-        total=Count("pk"),
-        digitised=Count("pk", filter=Q(digitised=True)),
-        reused=Count("pk", filter=Q(origin=ComponentOrigin.REUSED)),
-        from_store=Count("pk", filter=Q(origin=ComponentOrigin.REGISTRY)),
-    )
-    return {key: int(value or 0) for key, value in counts.items()}
+    items = list(components)
+    return {
+        "total": len(items),
+        "digitised": sum(c.digitised for c in items),
+        "reused": sum(c.origin == ComponentOrigin.REUSED for c in items),
+        "from_store": sum(c.origin == ComponentOrigin.REGISTRY for c in items),
+    }
 
 
 @transaction.atomic
@@ -91,7 +91,7 @@ def dossier_receive(
 ) -> Dossier:  # fmt: skip
     """Receive an online dossier: check its components, issue the appointment from the calendar."""
     dossier = begin(dossier, actor=officer, action=DossierAction.RECEIVE, expected_version=expected_version)
-    _check_components(dossier, checked_component_ids)
+    components = _check_components(dossier, checked_component_ids)
     moment = now()
     _start_clock(dossier, officer=officer, at=moment)
     commit_change(
@@ -107,7 +107,7 @@ def dossier_receive(
         fields=["received_at", "deemed_received_at", "due_at", "original_due_at", "code"],
         data={
             "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
-            "components": component_summary(dossier),
+            "components": component_summary(components),
         },
     )
     announce(dossier, "dossier.received", due_at=dossier.due_at, received_at=moment)
@@ -204,7 +204,7 @@ def dossier_receive_at_counter(
     provided = set(provided_positions)
     dossier.components.filter(position__in=provided).update(origin=ComponentOrigin.PAPER)
     ids = list(dossier.components.filter(position__in=provided).values_list("pk", flat=True))
-    _check_components(dossier, ids)
+    components = _check_components(dossier, ids)
     _start_clock(dossier, officer=officer, at=moment)
     commit_change(
         dossier,
@@ -220,7 +220,7 @@ def dossier_receive_at_counter(
         data={
             "channel": channel,
             "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
-            "components": component_summary(dossier),
+            "components": component_summary(components),
         },
     )
     announce(dossier, "dossier.received", due_at=dossier.due_at, received_at=moment)
