@@ -149,4 +149,3 @@ def facts_verify(rebuilt: Rebuilt, *, limit: int = 10) -> Verification:
 
 def _grain_label(grain: str) -> str:
     return {"d": "ngày", "m": "tháng bắt đầu", "y": "năm bắt đầu"}.get(grain, grain)
-

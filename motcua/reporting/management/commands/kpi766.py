@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "Decision 766 indicators of a unit (with its subtree) for a period, from the fact table."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--period", required=True, help="2026-03, 2026-Q1, 2026 or 2026-01-05..2026-02-10")
+        parser.add_argument(
+            "--period", required=True, help="2026-03, 2026-Q1, 2026 or 2026-01-05..2026-02-10"
+        )
         parser.add_argument("--unit", help="unit code (default: the province, the root of the org tree)")
         parser.add_argument("--all-units", action="store_true", help="every unit, ranked by total")
         parser.add_argument("--cutoff", action="store_true", help="Decree 09/2019 cut-off (15th–14th)")
@@ -44,14 +46,25 @@ class Command(BaseCommand):
             cards.sort(key=lambda c: (-c.total, c.unit_code))
         if options["format"] == "json":
             payload = [c.as_dict() for c in cards]
-            self.stdout.write(json.dumps(payload if len(payload) != 1 else payload[0], cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    payload if len(payload) != 1 else payload[0],
+                    cls=DjangoJSONEncoder,
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         for card in cards:
             self._table(card)
 
     def _table(self, card: Scorecard) -> None:
-        self.stdout.write(f"{card.unit_code} {card.unit_name} — {card.period.label} ({card.period.start:%d/%m/%Y}–{card.period.end:%d/%m/%Y}), hồ sơ {card.figures['received_total']:,}")
-        self.stdout.write(f"{'chỉ số':<6} {'tử số':>9} {'mẫu số':>9} {'tỷ lệ':>8} {'mục tiêu':>8} {'điểm':>7} {'tối đa':>6}  tên")
+        self.stdout.write(
+            f"{card.unit_code} {card.unit_name} — {card.period.label} ({card.period.start:%d/%m/%Y}–{card.period.end:%d/%m/%Y}), hồ sơ {card.figures['received_total']:,}"
+        )
+        self.stdout.write(
+            f"{'chỉ số':<6} {'tử số':>9} {'mẫu số':>9} {'tỷ lệ':>8} {'mục tiêu':>8} {'điểm':>7} {'tối đa':>6}  tên"
+        )
         for group in card.groups():
             self.stdout.write(f"— {group['code']}. {group['name']}: {group['points']}/{group['max_points']}")
             for i in group["indicators"]:
