@@ -60,7 +60,9 @@ def facts_add(rows: Rows) -> None:
     values = ", ".join(["(" + ", ".join(["%s"] * (4 + len(COUNTERS))) + ")"] * len(rows))
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
     params: list[Any] = []
-    for (grain, period, unit_id, procedure_id), counters in rows.items():
+    # Keys in one order for every writer: two transactions upserting overlapping rows lock them in the
+    # same order and wait for each other instead of deadlocking.
+    for (grain, period, unit_id, procedure_id), counters in sorted(rows.items()):
         params += [grain, period, unit_id, procedure_id, *(counters.get(c, 0) for c in COUNTERS)]
     sql = (
         f"INSERT INTO {table} (grain, period, unit_id, procedure_id, {columns}) VALUES {values} "  # noqa: S608 - names from COUNTERS
