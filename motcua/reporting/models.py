@@ -26,7 +26,9 @@ class DossierFact(models.Model):
 
     grain = models.CharField(_("cấp thời gian"), max_length=1, choices=Grain.choices)
     period = models.DateField(_("ngày đầu kỳ"))
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị giải quyết"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("đơn vị giải quyết"), on_delete=models.PROTECT, related_name="+"
+    )
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
     )
@@ -47,3 +49,5 @@ class DossierFact(models.Model):
 # One integer column per counter, named as in ``counters.py`` (the single list of counters).
 for _name in COUNTERS:
     DossierFact.add_to_class(_name, models.IntegerField(default=0))
+
+from .plan_models import *  # noqa: E402,F403
