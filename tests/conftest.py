@@ -20,7 +20,18 @@ def demo_data(db):
 
 @pytest.fixture
 def full_demo(db):
-    """Everything `motcua seed_demo` loads, including the 72 demo procedures and the demo dossiers."""
+    """Everything `motcua seed_demo` loads, including the 72 demo procedures and the demo dossiers, with a
+    short simulated history (200 dossiers instead of the demo's year) to keep the tests quick."""
     from django.core.management import call_command
 
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, history=200)
+
+
+@pytest.fixture(autouse=True)
+def _forget_procedure_specs():
+    """Published versions are immutable and their ids never come back in production, so their parsed specs
+    are cached by id; a test's rollback gives the next test the same id for another version."""
+    from motcua.dossiers.procedure import _spec_cached
+
+    _spec_cached.cache_clear()
+    yield

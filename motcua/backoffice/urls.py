@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import catalogue, dashboard
 from .views import dossiers as dv
@@ -37,4 +37,8 @@ urlpatterns = [
     path("ho-so/<int:pk>/bieu-mau/<str:key>/", paperwork.dossier_form, name="dossier_form"),
     path("so-theo-doi/", paperwork.ledger, name="ledger"),
     path("tiep-nhan/", dv.counter_intake, name="counter_intake"),
+    # The scorecard (issue 6): dashboards and reports, early warning, the reform-plan targets.
+    path("chi-so/", include("motcua.backoffice.urls_scorecard")),
+    path("canh-bao/", include("motcua.backoffice.urls_risk")),
+    path("ke-hoach/", include("motcua.backoffice.urls_plan")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home
+from .views import home, quality
 from .views.calendar import working_calendar
 from .views.catalogue import procedure_detail, procedure_list
 from .views.dossiers import mine as my_dossier_views
@@ -37,4 +37,5 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/bo-sung/", my_dossier_views.supplement_send, name="dossier_supplement_send"),
     path("ho-so-cua-toi/<int:pk>/dung-giai-quyet/", my_dossier_views.withdraw, name="dossier_withdraw"),
     path("tra-cuu-ho-so/", dossier_public_views.status_lookup, name="dossier_status_lookup"),
+    path("danh-gia-chat-luong/", quality.quality, name="quality"),
 ]

@@ -14,7 +14,8 @@ dossier: ``rebuild.facts_compute``), so the two can only differ when the stored 
   (hand-overs between agencies, supplement requests, apologies, returns).
 
 The rules (docs/architecture/kpi-definitions.md, regulations §6 item 2.1 and §7):
-* a dossier counts from the day it was received; refused at intake or never received, it counts nothing;
+* a dossier counts from the day it was received; its components are as the receipt recorded them, or as
+  the route to the resolving unit did (scans made at the counter after the receipt count as digitised); refused at intake or never received, it counts nothing;
 * it ends on the first of: decided (result ready), stopped at the applicant's request, closed for want of
   a supplement; early / on time / late is the decision's classification, or for a stop the end moment
   against the due moment; more than one supplement request makes it late;
@@ -108,9 +109,17 @@ def fold(state: State, event: Event, static: Static) -> State:
         new["due"] = data.get("due_at") or state.get("due")
     elif action == "resume":
         new["due"] = data.get("due_at") or state.get("due")
+    elif action == "route" and data.get("components"):
+        components = data["components"]
+        new["cmp"] = [int(components.get(k) or 0) for k in ("total", "digitised", "reused", "from_store")]
+        if new["cmp"] == state["cmp"]:
+            return state
     elif action == "apologise":
         new["due"] = data.get("new_due_at") or state.get("due")
     elif action in ("decide", "withdraw", "close"):
+        if data.get("due_at"):  # a stop or closure closes any pause, which may have moved the due moment
+            new["due"] = data["due_at"]
+            due = _moment(new["due"])
         pending = bool(new["sup"]) and new["sup"][-1][1] is None
         if pending:
             new["sup"][-1][1] = _iso(at)

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, Sum
 
 from motcua.catalogue.choices import OnlineLevel, ResultType
 from motcua.dossiers.models import Dossier, DossierEvent
@@ -97,26 +96,42 @@ def facts_on_event(dossier: Dossier, row: DossierEvent) -> set[str]:
 
 
 def cumulative(
-    end: dt.date, *, by_procedure: bool = False, unit_ids: Iterable[int] | None = None
+    end: dt.date,
+    *,
+    by_procedure: bool = False,
+    unit_ids: Iterable[int] | None = None,
+    names: Iterable[str] = COUNTERS,
 ) -> dict[tuple[int, ...], dict[str, int]]:
     """Every counter summed over all days up to and including ``end``, per unit (and procedure).
 
     Reads the year rows before ``end``'s year, the month rows of its year before its month, and the day
-    rows of its month up to ``end``: at most 11 + 31 rows per key and year of history.
+    rows of its month up to ``end``: at most 11 + 31 rows per key and year of history. One plain SQL
+    statement (the ORM spent longer building 30 sums than the database spent computing them).
     """
     year_start, month_start = end.replace(month=1, day=1), end.replace(day=1)
-    window = (
-        Q(grain=Grain.YEAR, period__lt=year_start)
-        | Q(grain=Grain.MONTH, period__gte=year_start, period__lt=month_start)
-        | Q(grain=Grain.DAY, period__gte=month_start, period__lte=end)
+    keys = "unit_id, procedure_id" if by_procedure else "unit_id"
+    chosen = [c for c in names if c in _INDEX]
+    sums = ", ".join(f"SUM({c})" for c in chosen)
+    where = (
+        "((grain = %s AND period < %s) OR (grain = %s AND period >= %s AND period < %s)"
+        " OR (grain = %s AND period >= %s AND period <= %s))"
     )
-    query = DossierFact.objects.filter(window)
+    params: list[Any] = [
+        Grain.YEAR, year_start, Grain.MONTH, year_start, month_start, Grain.DAY, month_start, end
+    ]  # fmt: skip
     if unit_ids is not None:
-        query = query.filter(unit_id__in=list(unit_ids))
-    keys = ["unit_id", "procedure_id"] if by_procedure else ["unit_id"]
+        ids = [int(pk) for pk in unit_ids]
+        if not ids:
+            return {}
+        where += f" AND unit_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    sql = f"SELECT {keys}, {sums} FROM {DossierFact._meta.db_table} WHERE {where} GROUP BY {keys}"  # noqa: S608 - names from COUNTERS
+    width = 2 if by_procedure else 1
     out: dict[tuple[int, ...], dict[str, int]] = {}
-    for row in query.values(*keys).annotate(**{c: Sum(c) for c in COUNTERS}).order_by():
-        out[tuple(row[k] for k in keys)] = {c: int(row[c] or 0) for c in COUNTERS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            out[tuple(row[:width])] = {c: int(v or 0) for c, v in zip(chosen, row[width:], strict=True)}
     return out
 
 

@@ -61,6 +61,18 @@ def period_figures(
     return {key: _figures(end.get(key, {}), before.get(key, {})) for key in end.keys() | before.keys()}
 
 
+def period_flows(
+    period: Period, names: tuple[str, ...], *, by_procedure: bool = False
+) -> dict[tuple[int, ...], Figures]:
+    """Only the flows ``names`` over ``period`` (a narrower, faster read than ``period_figures``)."""
+    end = cumulative(min(period.end, timezone.localdate()), by_procedure=by_procedure, names=names)
+    before = cumulative(period.before, by_procedure=by_procedure, names=names)
+    return {
+        key: {n: end.get(key, {}).get(n, 0) - before.get(key, {}).get(n, 0) for n in names}
+        for key in end.keys() | before.keys()
+    }
+
+
 def add(total: Figures, more: Mapping[str, int]) -> Figures:
     for name, value in more.items():
         total[name] = total.get(name, 0) + value

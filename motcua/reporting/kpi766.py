@@ -25,7 +25,7 @@ from motcua.catalogue.choices import OnlineLevel, ProcedureLevel
 from motcua.catalogue.models import LegalBasis, Procedure, ProcedureVersion
 from motcua.org.models import OrgUnit
 
-from .figures import Figures, Tree, period_figures, rollup
+from .figures import Figures, Tree, period_figures, period_flows, rollup
 from .periods import Period
 
 
@@ -164,6 +164,10 @@ class Scorecard:
         }
 
 
+#: What 766 item 3.2 reads per procedure (online services that had at least one online dossier).
+ONLINE_BY_PROCEDURE = ("received_online",)
+
+
 def profile_name() -> str:
     name = getattr(settings, "MOTCUA_KPI766_PROFILE", "portal")
     return name if name in PROFILES else "portal"
@@ -187,57 +191,61 @@ def score(
 # -- the catalogue side ----------------------------------------------------------------------------------
 
 
-def _procedures_of(unit: OrgUnit, tree: Tree) -> list[ProcedureVersion]:
-    """Current versions of the published procedures this unit (with its subtree) resolves."""
-    members = tree.subtree(unit.pk)
-    versions = ProcedureVersion.objects.filter(
-        pk__in=Procedure.objects.filter(current_version__isnull=False).values("current_version")
-    )
-    if unit.parent_id is None:
-        return list(versions)
-    own = [v for v in versions if v.agency_id in members]
-    if own or unit.kind != "commune":
-        return own
-    return [v for v in versions if v.level == ProcedureLevel.COMMUNE]
+class Catalogue:
+    """The published procedures' current versions, their legal bases and the calendar, read once for any
+    number of units (the catalogue side of groups 1 and 3)."""
 
+    def __init__(self) -> None:
+        self.versions = list(
+            ProcedureVersion.objects.filter(
+                pk__in=Procedure.objects.filter(current_version__isnull=False).values("current_version")
+            )
+        )
+        self.effective: dict[int, dt.date | None] = dict(
+            LegalBasis.objects.values("procedure_id")
+            .annotate(last=Max("effective_date"))
+            .values_list("procedure_id", "last")
+        )
+        self.cal = calendar_snapshot()
 
-def _catalogue_counts(
-    versions: list[ProcedureVersion], period: Period, tree: Tree
-) -> dict[str, tuple[int, int]]:
-    cal = calendar_snapshot()
-    effective = dict(
-        LegalBasis.objects.filter(procedure_id__in=[v.procedure_id for v in versions])
-        .values("procedure_id")
-        .annotate(last=Max("effective_date"))
-        .values_list("procedure_id", "last")
-    )
-    decided = [v for v in versions if v.decision_date and period.start <= v.decision_date <= period.end]
+    def of(self, unit: OrgUnit, tree: Tree) -> list[ProcedureVersion]:
+        """Current versions of the published procedures this unit (with its subtree) resolves."""
+        if unit.parent_id is None:
+            return self.versions
+        members = tree.subtree(unit.pk)
+        own = [v for v in self.versions if v.agency_id in members]
+        if own or unit.kind != "commune":
+            return own
+        return [v for v in self.versions if v.level == ProcedureLevel.COMMUNE]
 
-    def on_time(v: ProcedureVersion) -> bool:
-        last: dt.date | None = effective.get(v.procedure_id)
-        if last is None or v.decision_date is None:
-            return True
+    def _working_days(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to ``end``; calendar days × 5/7 outside the calendar's years."""
         try:
-            return cal.working_day_count(v.decision_date, last) - 1 >= 5
-        except OutOfCalendarRange:  # outside the calendar's years: judge by calendar days
-            return (last - v.decision_date).days >= 7
-
-    def public_in_time(v: ProcedureVersion) -> bool:
-        if v.published_on is None or v.decision_date is None:
-            return False
-        try:
-            return cal.working_day_count(v.decision_date, v.published_on) - 1 <= 5
+            return self.cal.working_day_count(start, end) - 1
         except OutOfCalendarRange:
-            return (v.published_on - v.decision_date).days <= 7
+            return (end - start).days * 5 // 7
 
-    online = [v for v in versions if v.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL)]
-    return {
-        "1.1": (sum(on_time(v) for v in decided), len(decided)),
-        "1.2": (sum(public_in_time(v) for v in decided), len(decided)),
-        "1.3": (sum(v.parts_complete for v in versions), len(versions)),
-        "3.1": (len(online), len(versions)),
-        "_online_procedures": (len(online), 0),
-    }
+    def counts(self, versions: list[ProcedureVersion], period: Period) -> dict[str, tuple[int, int]]:
+        decided = [v for v in versions if v.decision_date and period.start <= v.decision_date <= period.end]
+
+        def on_time(v: ProcedureVersion) -> bool:
+            last = self.effective.get(v.procedure_id)
+            if last is None or v.decision_date is None:
+                return True
+            return self._working_days(v.decision_date, last) >= 5
+
+        def public_in_time(v: ProcedureVersion) -> bool:
+            if v.published_on is None or v.decision_date is None:
+                return False
+            return self._working_days(v.decision_date, v.published_on) <= 5
+
+        online = [v for v in versions if v.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL)]
+        return {
+            "1.1": (sum(on_time(v) for v in decided), len(decided)),
+            "1.2": (sum(public_in_time(v) for v in decided), len(decided)),
+            "1.3": (sum(v.parts_complete for v in versions), len(versions)),
+            "3.1": (len(online), len(versions)),
+        }
 
 
 # -- the indicators ------------------------------------------------------------------------------------
@@ -251,17 +259,18 @@ def kpi766(
     per_unit: dict[tuple[int, ...], Figures] | None = None,
     per_procedure: dict[tuple[int, ...], Figures] | None = None,
     profile: str | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Scorecard:
     """The scorecard of ``unit`` (and its subtree) for ``period``. Pass ``per_unit``/``per_procedure``
-    (from ``period_figures``) and ``tree`` to score many units from the same two reads."""
+    (from ``period_figures``), ``tree`` and ``catalogue`` to score many units from the same reads."""
     tree = tree or Tree()
+    catalogue = catalogue or Catalogue()
     per_unit = per_unit if per_unit is not None else period_figures(period)
     if per_procedure is None:
-        per_procedure = period_figures(period, by_procedure=True)
+        per_procedure = period_flows(period, ONLINE_BY_PROCEDURE, by_procedure=True)
     f = rollup(per_unit, tree, unit.pk)
     members = tree.subtree(unit.pk)
-    versions = _procedures_of(unit, tree)
-    catalogue = _catalogue_counts(versions, period, tree)
+    versions = catalogue.of(unit, tree)
     online_ids = {
         v.procedure_id for v in versions if v.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL)
     }
@@ -271,7 +280,7 @@ def kpi766(
     handled = f["received_total"]
     late_share = f["resolved_late"] + f["in_progress_overdue"]
     counts: dict[str, tuple[int, int]] = {
-        **catalogue,
+        **catalogue.counts(versions, period),
         "1.4": (0, 0),
         "2.1": (f["resolved_early"] + f["resolved_on_time"] + f["in_progress_within"], handled),
         "3.2": (len(online_ids & with_online), len(online_ids)),
@@ -323,9 +332,18 @@ def kpi766_all(
     """Scorecards for many units from two fact reads (the province and every unit by default)."""
     tree = Tree()
     per_unit = period_figures(period)
-    per_procedure = period_figures(period, by_procedure=True)
+    per_procedure = period_flows(period, ONLINE_BY_PROCEDURE, by_procedure=True)
+    catalogue = Catalogue()
     chosen = units if units is not None else sorted(tree.units.values(), key=lambda u: u.code)
     return [
-        kpi766(u, period, tree=tree, per_unit=per_unit, per_procedure=per_procedure, profile=profile)
+        kpi766(
+            u,
+            period,
+            tree=tree,
+            per_unit=per_unit,
+            per_procedure=per_procedure,
+            profile=profile,
+            catalogue=catalogue,
+        )
         for u in chosen
     ]

@@ -229,9 +229,10 @@ def test_demo_seed_is_idempotent(full_demo):
                 ProcedureVersion.objects.count(), Dossier.objects.count(), DossierEvent.objects.count())  # fmt: skip
 
     before = counts()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0, history=200)
     assert counts() == before
-    assert before[3] >= 60 and before[4] == 10
+    assert before[3] >= 60 and Dossier.objects.filter(form_data__demo=True).count() == 10
+    assert Dossier.objects.filter(form_data___simulated=True).count() == 200
     statuses = set(Dossier.objects.values_list("status", flat=True))
     assert {"awaiting_intake", "received", "processing", "awaiting_supplement", "result_ready", "returned",
             "stopped"} <= statuses  # fmt: skip

@@ -17,6 +17,7 @@ from ..procedure import procedure_spec
 from ..process import choose_action, is_decision_action, is_receiving_step
 from ..status import DossierAction, DossierStatus
 from .common import begin, commit_change, now, open_step, require_open_step
+from .intake import component_summary
 from .steps import close_step, open_new_step
 
 
@@ -57,7 +58,13 @@ def dossier_route(
         to_step=step.step_code,
         unit_code=step.unit.code,
         at=moment,
-        data={"mode": mode, "step_due_at": step.due_at.isoformat() if step.due_at else None},
+        data={
+            "mode": mode,
+            "step_due_at": step.due_at.isoformat() if step.due_at else None,
+            # Components as they leave the one-stop point: scans made at the counter after the receipt
+            # count as digitised before resolution (regulations §5; 766 item 4.2).
+            "components": component_summary(dossier.components.all()),
+        },
     )
     return dossier
 

@@ -119,6 +119,7 @@ def dossier_close_expired_supplements(*, at: dt.datetime | None = None) -> list[
                 note=dossier.closing_reason,
                 at=moment,
                 fields=["closing_reason", "finished_at", "due_at"],
+                data={"due_at": dossier.due_at.isoformat() if dossier.due_at else None},
             )
             closed.append(dossier.code or "")
     return closed

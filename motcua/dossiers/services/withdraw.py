@@ -39,4 +39,6 @@ def dossier_withdraw(
         note=reason,
         at=moment,
         fields=["closing_reason", "finished_at", "due_at", "paused_from"],
+        # The due moment as the closed pause left it: the scorecard judges the stop against it.
+        data={"due_at": dossier.due_at.isoformat() if dossier.due_at else None},
     )

@@ -1,24 +1,40 @@
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.accounts.demo import seed_demo_accounts
 from motcua.calendar.demo import seed_demo_calendar
 from motcua.catalogue.demo import seed_demo_catalogue
 from motcua.dossiers.demo import seed_demo_dossiers
 from motcua.org.demo import seed_demo_org
+from motcua.reporting.simulate import DEMO_HISTORY_DOSSIERS, seed_demo_history
 
 
 class Command(BaseCommand):
-    help = "Load the Thanh Hóa demo data (organisation, accounts, calendar, procedures, dossiers). Safe to run again."
+    help = (
+        "Load the Thanh Hóa demo data (organisation, accounts, calendar, procedures, dossiers, and a year of "
+        "simulated history for the scorecard). Safe to run again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=DEMO_HISTORY_DOSSIERS,
+            metavar="N",
+            help=f"simulated dossiers over the past year, once (default {DEMO_HISTORY_DOSSIERS}; 0: none)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        steps = [
+        steps: list[tuple[str, Callable[[], int]]] = [
             ("org units", seed_demo_org),
             ("accounts", seed_demo_accounts),
             ("calendar", seed_demo_calendar),
             ("catalogue", seed_demo_catalogue),
             ("dossiers", seed_demo_dossiers),
+            ("simulated history", partial(seed_demo_history, dossiers=options["history"])),
         ]
         for label, seed in steps:
             created = seed()

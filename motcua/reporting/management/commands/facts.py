@@ -35,8 +35,9 @@ class Command(BaseCommand):
                 for difference in result.differences:
                     self.stderr.write(f"KHÁC: {difference.text}")
                 raise CommandError(
-                    f"Bảng số liệu không khớp với tính lại từ sự kiện ({len(result.differences)} khác biệt "
-                    "đầu tiên ở trên). Chạy `motcua facts --rebuild` để ghi lại từ sự kiện."
+                    f"Bảng số liệu không khớp với tính lại từ sự kiện; khác biệt đầu tiên: "
+                    f"{result.differences[0].text} ({len(result.differences)} khác biệt đầu tiên ở trên). "
+                    "Chạy `motcua facts --rebuild` để ghi lại từ sự kiện."
                 )
             self.stdout.write(
                 self.style.SUCCESS(

@@ -1,0 +1,290 @@
+"""The scorecard dashboards of the back office: the province, one unit, the dossiers behind a figure, and
+the ranking as CSV / Excel. The data come from ``motcua.reporting.dashboard`` and ``.drilldown``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from motcua.catalogue.models import Sector
+from motcua.dossiers.access import dossier_visible_queryset
+from motcua.org.models import OrgUnit
+from motcua.org.selectors import orgunit_get_by_code, orgunit_subtree_ids
+from motcua.reporting.dashboard import (
+    RANKING_TITLES,
+    YTD,
+    Reads,
+    dashboard_allows,
+    dashboard_data,
+    dashboard_home_unit,
+    dashboard_sees_all,
+    dashboard_units,
+    dashboard_visible_ids,
+    period_from_param,
+    period_options,
+    province_unit,
+    ranking,
+    ranking_table,
+    ranking_units,
+    unit_chain,
+)
+from motcua.reporting.drilldown import FIGURES, SHORT_NAMES, UnknownFigure, drilldown_queryset
+from motcua.reporting.periods import InvalidPeriod, Period
+
+from ..access import staff_required
+from .dossiers.common import STATUS_TONES, officer
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OUTCOME_LABELS = {
+    "early": gettext_lazy("Trước hạn"),
+    "on_time": gettext_lazy("Đúng hạn"),
+    "late": gettext_lazy("Quá hạn"),
+}
+
+
+def _period(request: HttpRequest) -> tuple[str, Period, str]:
+    """(key, period, error): an invalid period falls back to the year to date, with the reason."""
+    try:
+        key, period = period_from_param(request.GET.get("period"))
+        return key, period, ""
+    except InvalidPeriod as exc:
+        key, period = period_from_param(YTD)
+        return key, period, str(exc)
+
+
+def _unit_by_code(code: str) -> OrgUnit | None:
+    try:
+        return orgunit_get_by_code(code)
+    except ValidationError:
+        return None
+
+
+def _page(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
+    user = officer(request)
+    key, period, error = _period(request)
+    data = dashboard_data(unit, period)
+    query = {"period": key} if key != YTD else {}
+    options = period_options()
+    known = {value for _group, choices in options for value, _label in choices}
+    return render(
+        request,
+        "backoffice/scorecard/dashboard.html",
+        {
+            "data": data,
+            "unit": unit,
+            "chain": unit_chain(unit),
+            "sees_all": dashboard_sees_all(user),
+            "period": period,
+            "period_key": key,
+            "period_error": error,
+            "period_options": options,
+            "custom_period": key not in known,
+            "visible_ids": dashboard_visible_ids(user),
+            "units": dashboard_units(user)[:400],
+            "unit_query": urlencode({"unit": unit.code, **query}),
+            "period_query": urlencode(query),
+            "titles": {k: str(v) for k, v in RANKING_TITLES.items()},
+            "chart": data.trend.as_chart(),
+            "trend_rows": data.trend.rows(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@staff_required
+def scorecard_province(request: HttpRequest) -> HttpResponse:
+    """The province's dashboard (province-level roles); others are taken to their own unit's."""
+    user = officer(request)
+    if not dashboard_sees_all(user):
+        home = dashboard_home_unit(user)
+        target = reverse("backoffice:scorecard_unit")
+        params = {"unit": home.code} if home is not None else {}
+        if request.GET.get("period"):
+            params["period"] = request.GET["period"]
+        return redirect(f"{target}?{urlencode(params)}" if params else target)
+    unit = province_unit()
+    if unit is None:
+        return render(request, "backoffice/scorecard/no_unit.html", {"reason": "no_tree"})
+    return _page(request, unit)
+
+
+@staff_required
+def scorecard_unit(request: HttpRequest) -> HttpResponse:
+    """One unit's dashboard (``?unit=CODE``; the user's own top unit by default)."""
+    user = officer(request)
+    code = request.GET.get("unit", "").strip()
+    unit = _unit_by_code(code) if code else dashboard_home_unit(user)
+    if unit is None:
+        if code:
+            raise Http404(_("Không tìm thấy đơn vị “%(code)s”.") % {"code": code[:40]})
+        return render(request, "backoffice/scorecard/no_unit.html", {"reason": "no_scope"})
+    if not dashboard_allows(user, unit):
+        raise PermissionDenied
+    return _page(request, unit)
+
+
+@staff_required
+def scorecard_drilldown(request: HttpRequest) -> HttpResponse:
+    """The dossiers behind one figure: ``?figure=…&unit=CODE&period=…[&sector=ID]``, 25 a page."""
+    user = officer(request)
+    code = request.GET.get("unit", "").strip()
+    unit = _unit_by_code(code) if code else dashboard_home_unit(user)
+    if unit is None:
+        raise Http404(_("Không tìm thấy đơn vị."))
+    if not dashboard_allows(user, unit):
+        raise PermissionDenied
+    figure = request.GET.get("figure", "")
+    key, period, error = _period(request)
+    sector = None
+    sector_param = request.GET.get("sector", "")
+    if sector_param:
+        sector = Sector.objects.filter(pk=int(sector_param)).first() if sector_param.isdigit() else None
+        if sector is None:
+            raise Http404(_("Không tìm thấy lĩnh vực."))
+    members = orgunit_subtree_ids(unit, include_self=True)
+    try:
+        dossiers = drilldown_queryset(
+            figure=figure,
+            period=period,
+            unit_ids=members,
+            sector_id=sector.pk if sector else None,
+            base=dossier_visible_queryset(user),
+        )
+    except UnknownFigure as exc:
+        error, dossiers = str(exc), None
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page")) if dossiers is not None else None
+    keep = {"figure": figure, "unit": unit.code, "period": key if key != YTD else "", "sector": sector_param}
+    rows = []
+    for d in page.object_list if page is not None else []:
+        rows.append({"dossier": d, "tone": STATUS_TONES.get(d.status, "info"), "outcome": _outcome(d)})
+    back = {"unit": unit.code, **({"period": key} if key != YTD else {})}
+    return render(
+        request,
+        "backoffice/scorecard/drilldown.html",
+        {
+            "unit": unit,
+            "period": period,
+            "period_key": key,
+            "figure": figure,
+            "figure_label": FIGURES.get(figure, ""),
+            "figures": [(k, str(v)) for k, v in SHORT_NAMES.items()],
+            "sector": sector,
+            "page": page,
+            "rows": rows,
+            "error": error,
+            "query": urlencode({k: v for k, v in keep.items() if v}),
+            "figure_query": urlencode({k: v for k, v in keep.items() if v and k != "figure"}),
+            "back_url": reverse(
+                "backoffice:scorecard_province" if unit.parent_id is None else "backoffice:scorecard_unit"
+            )
+            + "?"
+            + urlencode(
+                back if unit.parent_id is not None else {k: v for k, v in back.items() if k != "unit"}
+            ),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _outcome(dossier: Any) -> dict[str, Any]:
+    end = getattr(dossier, "end_at", None)
+    if end is None:
+        return {"ended": False}
+    cls = getattr(dossier, "end_class", "")
+    return {"ended": True, "class": cls, "label": str(OUTCOME_LABELS.get(cls, cls)), "at": end}
+
+
+@staff_required
+def scorecard_ranking_export(request: HttpRequest) -> HttpResponse:
+    """The ranking table as CSV or Excel: ``?kind=agency|commune|children[&unit=CODE]&period=…&format=``."""
+    user = officer(request)
+    kind = request.GET.get("kind", "agency")
+    fmt = request.GET.get("format", "csv")
+    if kind not in ("agency", "commune", "children") or fmt not in ("csv", "xlsx"):
+        return HttpResponse(_("Tham số không hợp lệ."), status=400, content_type="text/plain; charset=utf-8")
+    try:
+        _key, period = period_from_param(request.GET.get("period"))
+    except InvalidPeriod as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    parent: OrgUnit | None = None
+    if kind == "children":
+        parent = _unit_by_code(request.GET.get("unit", ""))
+        if parent is None:
+            raise Http404(_("Không tìm thấy đơn vị."))
+        if not dashboard_allows(user, parent):
+            raise PermissionDenied
+    elif not dashboard_sees_all(user):
+        raise PermissionDenied
+    units = ranking_units(kind, parent=parent)
+    rows = ranking(Reads.of(period), units, with_dossiers_only=kind == "children")
+    header, body = ranking_table(rows)
+    title = _("Xếp hạng theo Bộ chỉ số 766 — %(who)s — %(period)s") % {
+        "who": parent.name if parent is not None else RANKING_TITLES[kind],
+        "period": period.label,
+    }
+    stem = f"xep-hang-766-{parent.code if parent else kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if fmt == "csv":
+        return _csv(stem, title, header, body)
+    return _xlsx(stem, title, header, body)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _csv(stem: str, title: str, header: list[str], body: list[list[Any]]) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([title])
+    writer.writerow(header)
+    for row in body:
+        writer.writerow(["" if v is None else v for v in row])
+    # A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    return response
+
+
+def _xlsx(stem: str, title: str, header: list[str], body: list[list[Any]]) -> HttpResponse:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
+    sheet.title = _("Xếp hạng")[:31]
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([_("Lập lúc %(at)s") % {"at": timezone.localtime().strftime("%H:%M %d/%m/%Y")}])
+    sheet.append(header)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in body:
+        sheet.append([_cell(v) for v in row])
+    widths = [7, 12, 48, 30] + [12] * (len(header) - 4)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "C4"
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
