@@ -5,7 +5,7 @@ from motcua.accounts.models import User
 from motcua.accounts.selectors import membership_list_active
 from motcua.dossiers.selectors import QUEUES, counter_points_for, dossier_queue_counts, queue_clock
 
-from ..access import staff_required
+from ..access import leads_a_unit, staff_required
 
 
 @staff_required
@@ -24,5 +24,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "queues": queues,
             "waiting": waiting,
             "can_intake": counter_points_for(user=user).exists(),
+            "leads": leads_a_unit(user),
         },
     )

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import User
-from motcua.dossiers.access import LEADER_ROLES, staff_scope
 from motcua.reporting.bottlenecks import bottlenecks
 from motcua.reporting.periods import InvalidPeriod, Period, parse_period
 from motcua.reporting.risk import HIGH, WATCH, Risk, open_risks
 
-from ..access import staff_required
+from ..access import leads_a_unit, staff_required
 from .dossiers.common import STATUS_TONES, officer
 
 PAGE_SIZE = 25
@@ -47,8 +46,7 @@ FILTERS: tuple[tuple[str, Any], ...] = (
 def _leader(request: HttpRequest) -> User:
     """The signed-in officer, if they lead a unit (or see everything: province administrator, auditor)."""
     user = officer(request)
-    scope = staff_scope(user)
-    if not (scope.sees_all or any(roles & LEADER_ROLES for roles in scope.roles_by_unit.values())):
+    if not leads_a_unit(user):
         raise PermissionDenied(_("Trang này dành cho lãnh đạo đơn vị."))
     return user
 

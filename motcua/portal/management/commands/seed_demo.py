@@ -9,13 +9,14 @@ from motcua.calendar.demo import seed_demo_calendar
 from motcua.catalogue.demo import seed_demo_catalogue
 from motcua.dossiers.demo import seed_demo_dossiers
 from motcua.org.demo import seed_demo_org
+from motcua.reporting.plan_seed import seed_demo_plan
 from motcua.reporting.simulate import DEMO_HISTORY_DOSSIERS, seed_demo_history
 
 
 class Command(BaseCommand):
     help = (
-        "Load the Thanh Hóa demo data (organisation, accounts, calendar, procedures, dossiers, and a year of "
-        "simulated history for the scorecard). Safe to run again."
+        "Load the Thanh Hóa demo data (organisation, accounts, calendar, procedures, dossiers, a year of "
+        "simulated history for the scorecard, the reform plan's figures). Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             ("catalogue", seed_demo_catalogue),
             ("dossiers", seed_demo_dossiers),
             ("simulated history", partial(seed_demo_history, dossiers=options["history"])),
+            ("reform plan", seed_demo_plan),
         ]
         for label, seed in steps:
             created = seed()
