@@ -15,7 +15,8 @@ What it does, in one run:
    later, the due moment moved by two days), stops, and the recent ones still open. Each dossier's fact
    state comes from ``motcua.reporting.facts.fold`` over its synthetic events (receive, request and give
    the supplement, decide or stop) and its fact rows from ``contribution``, exactly as the same-transaction
-   hook would write them; dossiers, supplement pauses and fact rows go in with COPY. No steps, components
+   hook would write them; dossiers, supplement pauses and fact rows (per procedure and per unit)
+   go in with COPY. No steps, components
    or event rows are written, so the figures the naive query counts from event rows (hand-overs,
    supplement requests, apologies) are left out of the comparison.
 3. Times, for the quarter 2026-Q1, the figures the 766 indicators need (``period_figures`` per unit and per
@@ -222,8 +223,8 @@ def load(gen: Generator, count: int, facts: dict[Any, dict[str, int]], *, batch:
     from motcua.dossiers.models import Dossier, DossierPause
     from motcua.reporting.counters import COUNTERS
     from motcua.reporting.facts import contribution
-    from motcua.reporting.facts_store import grains
-    from motcua.reporting.models import DossierFact
+    from motcua.reporting.facts_store import grains, unit_rows
+    from motcua.reporting.models import DossierFact, UnitFact
 
     fields = [f for f in Dossier._meta.concrete_fields if f.attname != "id"]
     columns = [f.column for f in fields]
@@ -261,16 +262,16 @@ def load(gen: Generator, count: int, facts: dict[Any, dict[str, int]], *, batch:
         done += n
         print(f"\r… {done:,} / {count:,} dossiers", end="", flush=True)
     print()
-    table = DossierFact._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the model's table
-        with cursor.cursor.copy(
-            f"COPY {table} (grain, period, unit_id, procedure_id, {', '.join(COUNTERS)}) FROM STDIN"
-        ) as copy:
-            for (grain, period, unit_id, procedure_id), counters in facts.items():
-                copy.write_row(
-                    (grain, period, unit_id, procedure_id, *(counters.get(c, 0) for c in COUNTERS))
-                )
+        for model, keys, rows in (
+            (DossierFact, "grain, period, unit_id, procedure_id", facts),
+            (UnitFact, "grain, period, unit_id", unit_rows(facts)),
+        ):
+            table = model._meta.db_table
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the model's table
+            with cursor.cursor.copy(f"COPY {table} ({keys}, {', '.join(COUNTERS)}) FROM STDIN") as copy:
+                for key, counters in rows.items():
+                    copy.write_row((*key, *(counters.get(c, 0) for c in COUNTERS)))
         cursor.execute("ANALYZE")
 
 

@@ -13,7 +13,7 @@ from motcua.dossiers.models import Dossier, DossierEvent
 
 from .counters import COUNTERS
 from .facts import Changes, Event, Static, contribution, difference, event_flows, fold
-from .models import DossierFact, Grain
+from .models import DossierFact, Grain, UnitFact
 
 Key = tuple[str, dt.date, int, int]  # grain, period, unit id, procedure id
 Rows = dict[Key, dict[str, int]]
@@ -50,25 +50,56 @@ def grains(changes: Changes, unit_id: int, procedure_id: int, into: Rows | None 
     return rows
 
 
-def facts_add(rows: Rows) -> None:
-    """Add ``rows`` to the table in one statement (insert the new keys, add to the existing ones)."""
-    if not rows:
-        return
-    table = DossierFact._meta.db_table
-    columns = ", ".join(COUNTERS)
-    values = ", ".join(["(" + ", ".join(["%s"] * (4 + len(COUNTERS))) + ")"] * len(rows))
+UnitKey = tuple[str, dt.date, int]  # grain, period, unit id
+UnitRows = dict[UnitKey, dict[str, int]]
+
+
+def unit_rows(rows: Rows) -> UnitRows:
+    """``rows`` summed over the procedures (the rows of ``UnitFact``)."""
+    out: UnitRows = {}
+    for (grain, period, unit_id, _procedure_id), counters in rows.items():
+        row = out.setdefault((grain, period, unit_id), {})
+        for name, value in counters.items():
+            row[name] = row.get(name, 0) + value
+    return out
+
+
+def _upsert(
+    table: str, keys: tuple[str, ...], rows: Mapping[tuple[Any, ...], Mapping[str, int]]
+) -> tuple[str, list[Any]]:
+    """``INSERT … ON CONFLICT DO UPDATE`` adding ``rows`` to ``table`` (SQLite ≥ 3.24 and PostgreSQL)."""
+    columns = ", ".join([*keys, *COUNTERS])
+    values = ", ".join(["(" + ", ".join(["%s"] * (len(keys) + len(COUNTERS))) + ")"] * len(rows))
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
     params: list[Any] = []
     # Keys in one order for every writer: two transactions upserting overlapping rows lock them in the
     # same order and wait for each other instead of deadlocking.
-    for (grain, period, unit_id, procedure_id), counters in sorted(rows.items()):
-        params += [grain, period, unit_id, procedure_id, *(counters.get(c, 0) for c in COUNTERS)]
+    for key, counters in sorted(rows.items()):
+        params += [*key, *(counters.get(c, 0) for c in COUNTERS)]
     sql = (
-        f"INSERT INTO {table} (grain, period, unit_id, procedure_id, {columns}) VALUES {values} "  # noqa: S608 - names from COUNTERS
-        f"ON CONFLICT (grain, period, unit_id, procedure_id) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names from the models and COUNTERS
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+    return sql, params
+
+
+def facts_add(rows: Rows) -> None:
+    """Add ``rows`` to ``DossierFact`` and their sums per unit to ``UnitFact``: one statement on
+    PostgreSQL (the first upsert in a ``WITH``), two on SQLite, in the caller's transaction."""
+    if not rows:
+        return
+    facts_sql, facts_params = _upsert(
+        DossierFact._meta.db_table, ("grain", "period", "unit_id", "procedure_id"), rows
+    )
+    units_sql, units_params = _upsert(
+        UnitFact._meta.db_table, ("grain", "period", "unit_id"), unit_rows(rows)
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH f AS ({facts_sql}) {units_sql}", facts_params + units_params)
+        else:
+            cursor.execute(facts_sql, facts_params)
+            cursor.execute(units_sql, units_params)
 
 
 def event_of(row: DossierEvent) -> Event:
@@ -105,7 +136,8 @@ def cumulative(
     """Every counter summed over all days up to and including ``end``, per unit (and procedure).
 
     Reads the year rows before ``end``'s year, the month rows of its year before its month, and the day
-    rows of its month up to ``end``: at most 11 + 31 rows per key and year of history. One plain SQL
+    rows of its month up to ``end``: at most 11 + 31 rows per key and year of history — of ``UnitFact``
+    per unit, of ``DossierFact`` per unit and procedure. One plain SQL
     statement (the ORM spent longer building 30 sums than the database spent computing them).
     """
     year_start, month_start = end.replace(month=1, day=1), end.replace(day=1)
@@ -125,7 +157,8 @@ def cumulative(
             return {}
         where += f" AND unit_id IN ({', '.join(['%s'] * len(ids))})"
         params += ids
-    sql = f"SELECT {keys}, {sums} FROM {DossierFact._meta.db_table} WHERE {where} GROUP BY {keys}"  # noqa: S608 - names from COUNTERS
+    table = (DossierFact if by_procedure else UnitFact)._meta.db_table
+    sql = f"SELECT {keys}, {sums} FROM {table} WHERE {where} GROUP BY {keys}"  # noqa: S608 - names from COUNTERS
     width = 2 if by_procedure else 1
     out: dict[tuple[int, ...], dict[str, int]] = {}
     with connection.cursor() as cursor:
@@ -145,4 +178,15 @@ def table_rows(where: Mapping[str, object] | None = None) -> Rows:
         nonzero = {c: v for c, v in zip(COUNTERS, counts, strict=True) if v}
         if nonzero:
             rows[(grain, period, unit_id, procedure_id)] = nonzero
+    return rows
+
+
+def unit_table_rows() -> UnitRows:
+    """``UnitFact`` as ``UnitRows`` without all-zero rows."""
+    rows: UnitRows = {}
+    values = UnitFact.objects.values_list("grain", "period", "unit_id", *COUNTERS)
+    for grain, period, unit_id, *counts in values.iterator(chunk_size=5000):
+        nonzero = {c: v for c, v in zip(COUNTERS, counts, strict=True) if v}
+        if nonzero:
+            rows[(grain, period, unit_id)] = nonzero
     return rows

@@ -46,8 +46,34 @@ class DossierFact(models.Model):
         return f"{self.grain} {self.period} {self.unit_id} {self.procedure_id}"
 
 
+class UnitFact(models.Model):
+    """The same sums without the procedure: one row per grain × period × resolving unit.
+
+    Written with ``DossierFact`` in the same statement (PostgreSQL) or transaction (SQLite); read for the
+    figures per unit, where summing the procedure rows would read ten to a hundred times more rows.
+    ``motcua facts --verify`` checks that it equals the procedure rows summed.
+    """
+
+    grain = models.CharField(_("cấp thời gian"), max_length=1, choices=Grain.choices)
+    period = models.DateField(_("ngày đầu kỳ"))
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("đơn vị giải quyết"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp theo đơn vị")
+        verbose_name_plural = _("số liệu tổng hợp theo đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "period", "unit"], name="unitfact_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period} {self.unit_id}"
+
+
 # One integer column per counter, named as in ``counters.py`` (the single list of counters).
 for _name in COUNTERS:
     DossierFact.add_to_class(_name, models.IntegerField(default=0))
+    UnitFact.add_to_class(_name, models.IntegerField(default=0))
 
 from .plan_models import *  # noqa: E402,F403

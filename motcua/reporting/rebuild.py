@@ -13,8 +13,8 @@ from motcua.org.models import OrgUnit
 
 from .counters import COUNTERS
 from .facts import Event, State, Static, contribution, event_flows, fold
-from .facts_store import Rows, grains, table_rows
-from .models import DossierFact
+from .facts_store import Rows, grains, table_rows, unit_rows, unit_table_rows
+from .models import DossierFact, UnitFact
 
 
 @dataclass
@@ -91,13 +91,23 @@ def facts_compute(progress: Callable[[int], None] | None = None) -> Rebuilt:
 
 @transaction.atomic
 def facts_write(rebuilt: Rebuilt) -> None:
-    """Replace the table and every dossier's fact state with the rebuild."""
+    """Replace the tables and every dossier's fact state with the rebuild."""
     DossierFact.objects.all().delete()
-    objs = [
-        DossierFact(grain=grain, period=period, unit_id=unit, procedure_id=procedure, **counters)
-        for (grain, period, unit, procedure), counters in rebuilt.rows.items()
-    ]
-    DossierFact.objects.bulk_create(objs, batch_size=2000)
+    UnitFact.objects.all().delete()
+    DossierFact.objects.bulk_create(
+        (
+            DossierFact(grain=grain, period=period, unit_id=unit, procedure_id=procedure, **counters)
+            for (grain, period, unit, procedure), counters in rebuilt.rows.items()
+        ),
+        batch_size=2000,
+    )
+    UnitFact.objects.bulk_create(
+        (
+            UnitFact(grain=grain, period=period, unit_id=unit, **counters)
+            for (grain, period, unit), counters in unit_rows(rebuilt.rows).items()
+        ),
+        batch_size=2000,
+    )
     stale = []
     for pk, fact_state in Dossier.objects.values_list("pk", "fact_state").iterator(chunk_size=10000):
         wanted = rebuilt.states.get(pk, {})
@@ -135,6 +145,20 @@ def facts_verify(rebuilt: Rebuilt, *, limit: int = 10) -> Verification:
                 break
         if len(result.differences) >= limit:
             return result
+    units, wanted_units = unit_table_rows(), unit_rows(rebuilt.rows)
+    for unit_key in sorted(units.keys() | wanted_units.keys()):
+        have, want = units.get(unit_key, {}), wanted_units.get(unit_key, {})
+        if have != want:
+            name = next(c for c in COUNTERS if have.get(c, 0) != want.get(c, 0))
+            result.differences.append(
+                Difference(
+                    f"{_grain_label(unit_key[0])} {unit_key[1].isoformat()}, đơn vị "
+                    f"{codes.get(unit_key[2], unit_key[2])} (tổng theo đơn vị): {name} trong bảng = "
+                    f"{have.get(name, 0)}, tính lại từ sự kiện = {want.get(name, 0)}"
+                )
+            )
+            if len(result.differences) >= limit:
+                return result
     for pk, fact_state in Dossier.objects.values_list("pk", "fact_state").iterator(chunk_size=10000):
         result.dossiers_compared += 1
         if (fact_state or {}) != rebuilt.states.get(pk, {}):

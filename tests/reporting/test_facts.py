@@ -18,12 +18,12 @@ from motcua.dossiers.access import dossier_actions_for
 from motcua.dossiers.errors import InvalidTransition
 from motcua.dossiers.models import Dossier
 from motcua.reporting.facts import TZ, Event, Static, contribution, difference, event_flows, fold
-from motcua.reporting.facts_store import table_rows
+from motcua.reporting.facts_store import table_rows, unit_rows, unit_table_rows
 from motcua.reporting.figures import period_figures
-from motcua.reporting.models import DossierFact
+from motcua.reporting.models import DossierFact, UnitFact
 from motcua.reporting.naive import naive_period_figures
 from motcua.reporting.periods import Period
-from motcua.reporting.rebuild import facts_compute, facts_verify
+from motcua.reporting.rebuild import facts_compute, facts_verify, facts_write
 
 from ..dossiers.test_invariants import ACTIONS, ACTORS, attempt
 from ..dossiers.test_lifecycle import centre, online_dossier, received, upload_all
@@ -415,6 +415,22 @@ def test_verify_names_a_tampered_fact_row(history):
         f"ngày 2026-03-04, đơn vị H56.19, thủ tục #{first.procedure_version.procedure_id}: "
         "resolved_early trong bảng = 2, tính lại từ sự kiện = 1"
     )
+
+
+@pytest.mark.django_db
+def test_the_unit_table_is_the_procedure_rows_summed_and_checked(history):
+    first = history[0]
+    assert unit_table_rows() == unit_rows(table_rows()) != {}
+    UnitFact.objects.filter(grain="m", period=d(1), unit_id=first.resolving_unit_id).update(
+        received=F("received") - 1
+    )
+    differences = facts_verify(facts_compute()).differences
+    assert [x.text for x in differences] == [
+        "tháng bắt đầu 2026-03-01, đơn vị H56.19 (tổng theo đơn vị): received trong bảng = 1, "
+        "tính lại từ sự kiện = 2"
+    ]
+    facts_write(facts_compute())
+    assert facts_verify(facts_compute()).differences == []
 
 
 @pytest.mark.django_db
