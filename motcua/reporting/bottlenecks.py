@@ -3,7 +3,7 @@ share of late hand-overs and the volume; and the officers' load.
 
 A row is one step of one procedure at one unit (the same step code in two procedures is two rows), over the
 passes that finished in the period: the median and 90th percentile of their working time (the dossier's
-pauses taken out, as in ``risk.observe_steps``), the budget (the median working time each pass was allowed,
+pauses taken out, as in ``risk.history.observe_steps``), the budget (the median working time each pass was allowed,
 from its start to its own due moment), the share handed on late (step outcome "late"), the steps open there
 now, and the excess: the working time spent beyond the budget, summed over the passes — the rows are ranked
 by it, so the first row is where the most time is lost. The officers' table counts, for each person who holds
@@ -32,17 +32,10 @@ from motcua.dossiers.access import staff_scope
 from motcua.dossiers.models import DossierStep
 
 from .periods import Period
-from .risk import (
-    Key,
-    Observation,
-    OrgIndex,
-    day_hours,
-    evaluation_latest,
-    fmt_duration,
-    fmt_short,
-    observe_steps,
-    scope_dossiers,
-)
+from .risk.evaluation import evaluation_latest
+from .risk.history import Key, Observation, observe_steps
+from .risk.scoring import scope_dossiers
+from .risk.units import OrgIndex, day_hours, fmt_duration, fmt_short
 
 #: A row is flagged as a bottleneck when its median exceeds the budget by this factor, or when at least this
 #: share of its passes were handed on late — and it has at least ``MIN_PASSES`` passes.
@@ -179,7 +172,7 @@ def bottlenecks(
     unit_ids: Iterable[int] | None = None,
     now: dt.datetime | None = None,
 ) -> BottleneckReport:
-    """The steps of the scope's dossiers (``risk.scope_dossiers``) that finished in ``period``, per procedure,
+    """The steps of the scope's dossiers (``risk.scoring.scope_dossiers``) that finished in ``period``, per procedure,
     step and unit, worst first; and the load of the officers of the scope's units. A fixed number of queries."""
     now = now or timezone.now()
     start, end = _bounds(period, now)

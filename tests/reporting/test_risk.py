@@ -21,14 +21,10 @@ from motcua.dossiers import services as s
 from motcua.dossiers.models import ComponentOrigin, Dossier
 from motcua.dossiers.procedure import procedure_spec
 from motcua.org.models import OrgUnit
-from motcua.reporting.risk import (
-    EVALUATION_ACTION,
-    StepHistory,
-    evaluate,
-    evaluation_latest,
-    open_risks,
-    remaining_path,
-)
+from motcua.reporting.risk.evaluation import EVALUATION_ACTION, evaluate, evaluation_latest
+from motcua.reporting.risk.history import StepHistory
+from motcua.reporting.risk.model import remaining_path
+from motcua.reporting.risk.scoring import open_risks
 from tests.dossiers.conftest import clock, demo, people, staff_user, version, vn  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +184,7 @@ def test_past_due_paused_and_finished_dossiers(journey, clock, people):
 
 
 def test_history_slices_by_time():
-    from motcua.reporting.risk import Observation
+    from motcua.reporting.risk.history import Observation
 
     key = (1, "TD", 2)
     obs = [
@@ -364,7 +360,9 @@ def test_queue_page_is_for_leaders_and_has_an_empty_state(client, people, demo):
 def test_a_dossier_slow_so_far_is_expected_to_stay_slow(version, demo):
     """Forty past dossiers: half slow at every step, half fast. Two open dossiers in TD for the same time:
     the one whose intake was slow gets the higher risk, and says why; with the pace ignored they are alike."""
-    from motcua.reporting.risk import Case, Observation, OrgIndex, assess
+    from motcua.reporting.risk.history import Observation
+    from motcua.reporting.risk.model import Case, assess
+    from motcua.reporting.risk.units import OrgIndex
 
     org = OrgIndex()
     pid = version.procedure_id
@@ -414,7 +412,9 @@ def test_a_dossier_slow_so_far_is_expected_to_stay_slow(version, demo):
 
 
 def test_an_open_step_longer_than_every_past_pass_uses_a_tail(version, demo):
-    from motcua.reporting.risk import MIN_REST_HOURS, Case, Observation, OrgIndex, assess
+    from motcua.reporting.risk.history import Observation
+    from motcua.reporting.risk.model import MIN_REST_HOURS, Case, assess
+    from motcua.reporting.risk.units import OrgIndex
 
     org = OrgIndex()
     pid = version.procedure_id

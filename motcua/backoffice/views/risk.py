@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from motcua.accounts.models import User
 from motcua.reporting.bottlenecks import bottlenecks
 from motcua.reporting.periods import InvalidPeriod, Period, parse_period
-from motcua.reporting.risk import HIGH, WATCH, Risk, open_risks
+from motcua.reporting.risk.forecast import HIGH, WATCH, Risk
+from motcua.reporting.risk.scoring import open_risks
 
 from ..access import leads_a_unit, staff_required
 from .dossiers.common import STATUS_TONES, officer

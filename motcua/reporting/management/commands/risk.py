@@ -9,14 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.reporting.risk import (
-    DEFAULT_THRESHOLD,
-    Counts,
-    OrgIndex,
-    evaluate,
-    evaluation_record,
-    open_risks,
-)
+from motcua.reporting.risk.evaluation import DEFAULT_THRESHOLD, Counts, evaluate, evaluation_record
+from motcua.reporting.risk.scoring import open_risks
+from motcua.reporting.risk.units import OrgIndex
 
 
 def _date(value: str) -> dt.date:
