@@ -19,7 +19,8 @@ What it does, in one run:
    loopback, each request as the right user: create draft (citizen) → upload 2 components (PDF) →
    submit → receive (one-stop officer, ticking the components) → route → forward (specialist) → hand over
    to the tax unit (specialist) → hand back (tax specialist) → forward (division head) → decide
-   (leader) → return (officer): 12 requests per dossier, each with the ``expected_version`` just read.
+   (leader) → return (officer): 12 requests per dossier, each with the ``expected_version`` just read (an
+   action answers the compact state, ``DossierActionOut``, with the new ``version``).
 4. Baseline, on the same server: ``GET /api/v1/dossiers?page=1`` as a citizen with no dossiers (session
    and user lookup, an empty page: the cheapest authenticated API call there is), ``--baseline`` requests
    with the same concurrency right before and right after the lifecycle phase; then an interleaved phase
@@ -773,8 +774,8 @@ def main() -> int:
             "n, mean, p95: the lifecycle phase; × base il.: mean of the action / mean of the baseline GET in the "
             "interleaved phase.\n"
             "q short / q long: SQL queries of one request (session and user lookup included); events s → l: the "
-            "dossier's history length when the request ran; bytes: the response body (the detail lists every "
-            "step and event)."
+            "dossier's history length when the request ran; bytes: the response body (an action answers the "
+            "compact state, DossierActionOut; a GET the whole detail with every step and event)."
         )
         events_short = (last_of(short, "return") or short[-1]).events_before + 1
         events_long = (last_of(long, "return") or long[-1]).events_before + 1

@@ -5,12 +5,17 @@ of ``motcua.dossiers.services``; a refused action changes nothing and answers ``
 status of the domain error: 400 (rule), 403 (not allowed now), 404 (unknown or not visible: the two look the
 same), 409 (wrong state, or ``expected_version`` is stale: someone else changed the dossier), 422 (bad input).
 A dossier is addressed by its code (``H56.40-260302-0001``) or, before it has one (a draft), by its id.
+
+``GET /{ref}`` answers the whole dossier (``DossierOut``: components, steps, history); creating and editing a
+draft answer it too. An action (submit, receive, forward, decide, …) answers ``DossierActionOut``: the state
+after the action, its new ``version``, the open step and the actions allowed next, built from the row the
+service has just written, so its cost does not grow with the dossier's history.
 """
 
-import contextlib
 import datetime as dt
+import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -22,10 +27,11 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from motcua.accounts.models import AccountKind, User
+from motcua.calendar.selectors import calendar_snapshot_memo
 from motcua.catalogue.selectors import procedure_get_published
 from motcua.dossiers.access import dossier_actions_for, dossier_get_for_user
-from motcua.dossiers.errors import DossierError, DossierNotFound, InvalidDossierInput
-from motcua.dossiers.models import Dossier, DossierComponent
+from motcua.dossiers.errors import DossierError, InvalidDossierInput
+from motcua.dossiers.models import Dossier, DossierComponent, DossierStep
 from motcua.dossiers.portal_selectors import (
     dossier_component_list,
     dossier_event_list,
@@ -34,6 +40,7 @@ from motcua.dossiers.portal_selectors import (
     dossier_step_list,
     dossier_timeline,
 )
+from motcua.dossiers.selectors import dossier_open_step
 from motcua.dossiers.services import (
     dossier_apologise,
     dossier_create_draft,
@@ -66,6 +73,11 @@ ERROR_DOC = (
     "Lỗi trả về dạng `{code, message}`: 400 vi phạm quy tắc, 403 không được phép thao tác lúc này, "
     "404 không tìm thấy hoặc không được xem, 409 sai trạng thái hoặc `expected_version` đã cũ (hồ sơ vừa "
     "được người khác cập nhật), 422 dữ liệu không hợp lệ."
+)
+ACTION_DOC = (
+    "Trả về hồ sơ rút gọn sau thao tác (`DossierActionOut`): trạng thái, `version` mới (gửi làm "
+    "`expected_version` ở thao tác sau), hạn giải quyết, bước đang xử lý và các thao tác được làm tiếp. "
+    "Giấy tờ, các bước và lịch sử đầy đủ: `GET /api/v1/dossiers/{ref}`."
 )
 
 
@@ -155,6 +167,48 @@ class DossierSummaryOut(Schema):
     @staticmethod
     def resolve_version(obj: Dossier) -> int:
         return obj.lock_version
+
+
+class OpenStepOut(Schema):
+    """Bước đang xử lý của hồ sơ."""
+
+    seq: int
+    step_code: str
+    name: str
+    unit_code: str
+    unit_name: str
+    inter_agency: bool = Field(description="Bước liên thông tại cơ quan khác")
+    started_at: dt.datetime
+    due_at: dt.datetime | None = Field(description="Hạn của bước")
+
+    @staticmethod
+    def resolve_unit_code(obj: DossierStep) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj: DossierStep) -> str:
+        return obj.unit.name
+
+
+class DossierActionOut(DossierSummaryOut):
+    """Hồ sơ sau một thao tác, rút gọn: không kèm giấy tờ, các bước và lịch sử (xem `DossierOut`)."""
+
+    decision: str
+    closing_reason: str
+    return_method: str
+    supplement_count: int
+    apology_count: int
+    open_step: OpenStepOut | None = Field(description="Bước đang xử lý; null khi không có bước nào mở")
+    allowed_actions: list[str] = Field(description="Các thao tác người gọi được làm lúc này")
+
+    # Computed by ``_action_result`` and carried on the instance.
+    @staticmethod
+    def resolve_open_step(obj: Any) -> DossierStep | None:
+        return obj.open_step_out  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Any) -> list[str]:
+        return obj.allowed_actions_out  # type: ignore[no-any-return]
 
 
 class DossierOut(DossierSummaryOut):
@@ -373,23 +427,54 @@ def _detail(dossier: Dossier, user: User) -> Dossier:
     return dossier
 
 
-def _out(dossier: Dossier, user: User, status: int = 200) -> Status[object]:
-    with contextlib.suppress(DossierNotFound):  # read it again through the access rules, related rows fresh
-        dossier = dossier_get_for_user(user=user, pk=dossier.pk)
-    return Status(status, _detail(dossier, user))
+def _action_result(dossier: Dossier, user: User) -> Dossier:
+    """The dossier a service returned (its procedure version and units already loaded) with what
+    ``DossierActionOut`` adds: the open step (one query) and the allowed actions (no query: the scope is on
+    the user, the step on the dossier)."""
+    dossier.open_step_out = dossier_open_step(dossier)  # type: ignore[attr-defined]
+    dossier.allowed_actions_out = dossier_actions_for(user, dossier)  # type: ignore[attr-defined]
+    return dossier
 
 
-def _act(request: HttpRequest, ref: str, action: Callable[[Dossier, User], Dossier]) -> Status[object]:
+def _find_for_transition(user: User, ref: str) -> Dossier:
+    """``dossier_get_by_ref`` (a code, or a draft's id) reading only what the access rule needs: the
+    transition service locks and reloads the row itself."""
+    ref = (ref or "").strip()
+    if ref.isdigit():
+        return dossier_get_for_user(user=user, pk=int(ref), for_transition=True)
+    return dossier_get_for_user(user=user, code=ref.upper(), for_transition=True)
+
+
+def _act(
+    request: HttpRequest, ref: str, action: Callable[[Dossier, User], Dossier], *, compact: bool = True
+) -> Status[object]:
+    """Find the dossier through the access rules (404 for one the user may not see), run ``action`` on it
+    and answer the dossier it returns: compact (``DossierActionOut``) for a transition, or the whole detail.
+    """
     user = _user(request)
     try:
-        dossier = dossier_get_by_ref(user=user, ref=ref)
-        dossier = action(dossier, user)
+        dossier = _find_for_transition(user, ref) if compact else dossier_get_by_ref(user=user, ref=ref)
+        with calendar_snapshot_memo():  # closing a step and opening the next check the calendar once
+            dossier = action(dossier, user)
     except DossierError as exc:
         return _error(exc)
-    return _out(dossier, user)
+    return Status(200, _action_result(dossier, user) if compact else _detail(dossier, user))
 
 
 DETAIL = {200: DossierOut, **ERRORS}
+ACTION = {200: DossierActionOut, **ERRORS}
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def _action(path: str, *, summary: str) -> Callable[[View], View]:
+    """Register a POST action on a dossier: it answers ``DossierActionOut``, which its description says."""
+
+    def register(view: View) -> View:
+        description = f"{inspect.getdoc(view) or ''}\n\n{ACTION_DOC}".strip()
+        return router.post(path, response=ACTION, summary=summary, description=description)(view)
+
+    return register
 
 
 def _unit(code: str | None, *, field: str) -> OrgUnit | None:
@@ -452,7 +537,7 @@ def dossier_create_api(request: HttpRequest, payload: DraftIn) -> Status[object]
         )
     except DossierError as exc:
         return _error(exc)
-    return _out(dossier, user, status=201)
+    return Status(201, _detail(dossier, user))
 
 
 @router.put("/{ref}", response=DETAIL, summary="Edit a draft's form data and address")
@@ -463,6 +548,7 @@ def dossier_update_api(request: HttpRequest, ref: str, payload: DraftUpdateIn) -
         lambda d, u: dossier_update_draft(
             dossier=d, applicant=u, form_data=payload.form_data, address=payload.address
         ),
+        compact=False,
     )
 
 
@@ -494,18 +580,18 @@ def _transition(
     return _act(request, ref, lambda d, u: service(dossier=d, **{actor: u}, **payload.model_dump()))
 
 
-@router.post("/{ref}/submit", response=DETAIL, summary="Submit a draft to the receiving point")
+@_action("/{ref}/submit", summary="Submit a draft to the receiving point")
 def dossier_submit_api(request: HttpRequest, ref: str, payload: VersionIn) -> Status[object]:
     return _transition(request, ref, dossier_submit, payload, actor="applicant")
 
 
-@router.post("/{ref}/supplement", response=DETAIL, summary="Hand in the requested supplement")
+@_action("/{ref}/supplement", summary="Hand in the requested supplement")
 def dossier_supplement_api(request: HttpRequest, ref: str, payload: NoteIn) -> Status[object]:
     """The applicant (online) or a one-stop officer (at the counter); upload the files first."""
     return _transition(request, ref, dossier_supplement, payload)
 
 
-@router.post("/{ref}/withdraw", response=DETAIL, summary="Stop the dossier at the applicant's request")
+@_action("/{ref}/withdraw", summary="Stop the dossier at the applicant's request")
 def dossier_withdraw_api(request: HttpRequest, ref: str, payload: ReasonIn) -> Status[object]:
     """Before a decision only; by the applicant, or by an officer of the receiving point on their behalf."""
     return _transition(request, ref, dossier_withdraw, payload)
@@ -514,63 +600,59 @@ def dossier_withdraw_api(request: HttpRequest, ref: str, payload: ReasonIn) -> S
 # -- staff actions -------------------------------------------------------------------------------------
 
 
-@router.post("/{ref}/receive", response=DETAIL, summary="Receive (intake): issues the appointment")
+@_action("/{ref}/receive", summary="Receive (intake): issues the appointment")
 def dossier_receive_api(request: HttpRequest, ref: str, payload: ReceiveIn) -> Status[object]:
     return _transition(request, ref, dossier_receive, payload, actor="officer")
 
 
-@router.post("/{ref}/refuse", response=DETAIL, summary="Refuse at intake, with the reason")
+@_action("/{ref}/refuse", summary="Refuse at intake, with the reason")
 def dossier_refuse_api(request: HttpRequest, ref: str, payload: ReasonIn) -> Status[object]:
     return _transition(request, ref, dossier_refuse, payload, actor="officer")
 
 
-@router.post("/{ref}/route", response=DETAIL, summary="Transfer a received dossier to the resolving unit")
+@_action("/{ref}/route", summary="Transfer a received dossier to the resolving unit")
 def dossier_route_api(request: HttpRequest, ref: str, payload: RouteIn) -> Status[object]:
     return _transition(request, ref, dossier_route, payload, actor="officer")
 
 
-@router.post(
-    "/{ref}/forward", response=DETAIL, summary="Finish the open step and forward (incl. inter-agency)"
-)
+@_action("/{ref}/forward", summary="Finish the open step and forward (incl. inter-agency)")
 def dossier_forward_api(request: HttpRequest, ref: str, payload: ForwardIn) -> Status[object]:
     return _transition(request, ref, dossier_forward, payload)
 
 
-@router.post("/{ref}/send-back", response=DETAIL, summary="Send back to an earlier step")
+@_action("/{ref}/send-back", summary="Send back to an earlier step")
 def dossier_send_back_api(request: HttpRequest, ref: str, payload: SendBackIn) -> Status[object]:
     return _transition(request, ref, dossier_send_back, payload)
 
 
-@router.post(
-    "/{ref}/request-supplement", response=DETAIL, summary="Ask the applicant for a supplement (once)"
-)
+@_action("/{ref}/request-supplement", summary="Ask the applicant for a supplement (once)")
 def dossier_request_supplement_api(
     request: HttpRequest, ref: str, payload: SupplementRequestIn
 ) -> Status[object]:
     return _transition(request, ref, dossier_request_supplement, payload)
 
 
-@router.post("/{ref}/suspend", response=DETAIL, summary="Suspend where the law excludes the time")
+@_action("/{ref}/suspend", summary="Suspend where the law excludes the time")
 def dossier_suspend_api(request: HttpRequest, ref: str, payload: SuspendIn) -> Status[object]:
     return _transition(request, ref, dossier_suspend, payload)
 
 
-@router.post("/{ref}/resume", response=DETAIL, summary="Resume a suspended dossier")
+@_action("/{ref}/resume", summary="Resume a suspended dossier")
 def dossier_resume_api(request: HttpRequest, ref: str, payload: NoteIn) -> Status[object]:
     return _transition(request, ref, dossier_resume, payload)
 
 
-@router.post("/{ref}/apologise", response=DETAIL, summary="Apologise and set a new due date (once)")
+@_action("/{ref}/apologise", summary="Apologise and set a new due date (once)")
 def dossier_apologise_api(request: HttpRequest, ref: str, payload: ApologiseIn) -> Status[object]:
     return _transition(request, ref, dossier_apologise, payload)
 
 
-@router.post("/{ref}/decide", response=DETAIL, summary="Decide: approved or not eligible")
+@_action("/{ref}/decide", summary="Decide: approved or not eligible")
 def dossier_decide_api(request: HttpRequest, ref: str, payload: DecideIn) -> Status[object]:
     return _transition(request, ref, dossier_decide, payload)
 
 
-@router.post("/{ref}/return", response=DETAIL, summary="Return the result (counter, post or online)")
+@_action("/{ref}/return", summary="Return the result (counter, post or online)")
 def dossier_return_api(request: HttpRequest, ref: str, payload: ReturnIn) -> Status[object]:
     return _transition(request, ref, dossier_return_result, payload, actor="officer")
 

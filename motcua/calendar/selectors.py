@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import calendar as std_calendar
+import contextlib
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,9 +54,45 @@ def _version() -> tuple[Any, ...]:
     return tuple(str(value) for value in row)
 
 
+#: The fingerprint read in the current ``calendar_snapshot_memo`` block (None outside any block).
+_memo: ContextVar[dict[str, tuple[Any, ...]] | None] = ContextVar("motcua_calendar_memo", default=None)
+
+
+@contextlib.contextmanager
+def calendar_snapshot_memo() -> Iterator[None]:
+    """Within the block, ``calendar_snapshot`` checks the calendar tables once, not on every call.
+
+    For one dossier action (closing a step and opening the next each ask for a calendar): the fingerprint
+    query runs at the first call and its answer is reused until the block ends, so a calendar change made
+    by someone else meanwhile is seen by the next action, never by this one half-way. Nothing is kept after
+    the block; nested blocks share the outer one. Do not change the calendar inside a block (or call
+    ``calendar_snapshot_cache_clear``, which forgets the memo too).
+    """
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _current_version() -> tuple[Any, ...]:
+    memo = _memo.get()
+    if memo is None:
+        return _version()
+    if "version" not in memo:
+        memo["version"] = _version()
+    return memo["version"]
+
+
 def calendar_snapshot_cache_clear() -> None:
     with _cache_lock:
         _cache.clear()
+    memo = _memo.get()
+    if memo is not None:
+        memo.clear()
 
 
 def _unit_chain(org_unit: OrgUnit | int | None) -> list[int | None]:
@@ -130,11 +169,11 @@ def _build_snapshot(org_unit: OrgUnit | int | None, this_year: int) -> CalendarS
 def calendar_snapshot(*, org_unit: OrgUnit | int | None = None) -> CalendarSnapshot:
     """The engine's view of the calendar tables for ``org_unit`` (None = province-wide hours).
 
-    Cached in the process and rebuilt when any calendar or working-hours row changes (three small
-    aggregate queries per call decide it).
+    Cached in the process and rebuilt when any calendar or working-hours row changes (one small aggregate
+    query per call decides it; once per ``calendar_snapshot_memo`` block).
     """
     unit_id = org_unit.pk if isinstance(org_unit, OrgUnit) else org_unit
-    key = (unit_id, timezone.localdate().year, *_version())
+    key = (unit_id, timezone.localdate().year, *_current_version())
     with _cache_lock:
         cached = _cache.get(key)
     if cached is not None:

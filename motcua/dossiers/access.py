@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import AccountKind, Role, User
 from motcua.accounts.selectors import membership_list_active
-from motcua.org.selectors import orgunit_subtree_ids
+from motcua.org.selectors import orgunit_subtrees_ids
 
 from .errors import ActionNotAllowed, DossierNotFound
 from .models import Dossier, DossierStep
@@ -49,11 +49,14 @@ def staff_scope(user: User) -> StaffScope:
     roles: dict[int, set[str]] = {}
     visible: set[int] = set()
     if user.is_authenticated and user.is_active and user.kind == AccountKind.STAFF:
-        for membership in membership_list_active(user=user):
-            roles.setdefault(membership.org_unit_id, set()).add(membership.role)
-            visible.add(membership.org_unit_id)
-            if membership.role in LEADER_ROLES:
-                visible.update(orgunit_subtree_ids(membership.org_unit))
+        led: set[int] = set()
+        # At most two queries whatever the tree: the memberships (unit, role), then every led subtree at once.
+        for unit_id, role in membership_list_active(user=user).order_by().values_list("org_unit_id", "role"):
+            roles.setdefault(unit_id, set()).add(role)
+            visible.add(unit_id)
+            if role in LEADER_ROLES:
+                led.add(unit_id)
+        visible |= orgunit_subtrees_ids(led)
     all_roles = set().union(*roles.values()) if roles else set()
     scope = StaffScope(
         roles_by_unit={unit: frozenset(r) for unit, r in roles.items()},
@@ -102,19 +105,31 @@ def dossier_visible_to(user: User, dossier: Dossier) -> bool:
     return bool(units) and DossierStep.objects.filter(dossier=dossier, unit_id__in=units).exists()
 
 
-def dossier_get_for_user(*, user: User, pk: int | None = None, code: str | None = None) -> Dossier:
+#: The columns ``dossier_visible_to`` reads (and the key): enough to find a dossier for a transition, whose
+#: service locks and reloads the whole row first thing (``services.common.begin``).
+ACCESS_FIELDS = ("id", "code", "status", "applicant_id", "receiving_point_id", "resolving_unit_id")
+
+
+def dossier_get_for_user(
+    *, user: User, pk: int | None = None, code: str | None = None, for_transition: bool = False
+) -> Dossier:
     """The dossier if ``user`` may see it; ``DossierNotFound`` otherwise (same answer as a missing one).
 
     Looked up by its key first, then checked with ``dossier_visible_to``: one indexed read instead of the
-    list's OR-of-subqueries, which matters on every action."""
+    list's OR-of-subqueries, which matters on every action. With ``for_transition`` only ``ACCESS_FIELDS``
+    are read, without the related rows: for handing the dossier to a transition service, which reloads it
+    under its lock (any other field would be read again on access)."""
     if pk is None and not code:
         raise DossierNotFound(_("Không tìm thấy hồ sơ."))
     lookup: dict[str, Any] = {"pk": pk} if pk is not None else {"code": code}
-    dossier = (
-        Dossier.objects.select_related("procedure_version", "receiving_point", "resolving_unit", "applicant")
-        .filter(**lookup)
-        .first()
-    )
+    if for_transition:
+        dossiers = Dossier.objects.only(*ACCESS_FIELDS)
+    else:
+        dossiers = Dossier.objects.select_related(
+            "procedure_version", "receiving_point", "resolving_unit", "applicant"
+        )
+    found = list(dossiers.filter(**lookup).order_by()[:1])  # a unique key: no ordering to compute
+    dossier = found[0] if found else None
     if dossier is None or not dossier_visible_to(user, dossier):
         raise DossierNotFound(_("Không tìm thấy hồ sơ."))
     return dossier
@@ -143,6 +158,18 @@ def current_step(dossier: Dossier) -> DossierStep | None:
 
 def forget_current_step(dossier: Dossier) -> None:
     dossier.__dict__.pop("_motcua_open_step", None)
+
+
+def remember_current_step(dossier: Dossier, step: DossierStep | None) -> None:
+    """A service that opened ``step`` (or closed the last one: None) keeps the memo right."""
+    dossier._motcua_open_step = step  # type: ignore[attr-defined]
+
+
+def settle_current_step(dossier: Dossier) -> None:
+    """After a change: keep a remembered step that is still open, forget one closed since."""
+    memo = dossier.__dict__.get("_motcua_open_step")
+    if memo is not None and memo.finished_at is not None:
+        forget_current_step(dossier)
 
 
 def _holds_step(scope: StaffScope, step: DossierStep | None, user: User) -> bool:

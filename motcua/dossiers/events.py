@@ -49,11 +49,12 @@ def dossier_event_record(
     at: Any = None,
 ) -> DossierEvent:
     """Append one event. The caller holds the dossier row lock, so ``seq`` and ``prev_hash`` are stable."""
-    last = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").only("seq", "hash").first()
+    last = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", "hash").first()
+    last_seq, last_hash = last if last else (0, GENESIS)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     event = DossierEvent(
         dossier=dossier,
-        seq=(last.seq + 1) if last else 1,
+        seq=last_seq + 1,
         occurred_at=at or timezone.now(),
         actor_id=actor_id,
         actor_label=(actor.get_full_name() or actor.get_username()) if actor_id else "system",
@@ -65,7 +66,7 @@ def dossier_event_record(
         unit_code=unit_code,
         note=note,
         data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last_hash,
     )
     event.hash = _digest(event)
     event.save(force_insert=True)

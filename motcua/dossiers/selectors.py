@@ -447,6 +447,22 @@ def dossier_detail(*, user: User, pk: int) -> Dossier:
     return dossier
 
 
+def dossier_open_step(dossier: Dossier) -> DossierStep | None:
+    """The open step with its unit: the one ``current_step`` remembers on this instance if any (services
+    drop that memo when they change steps), else read in one query (none for a draft, which has no steps)
+    and remembered, so that the access checks which follow (``dossier_actions_for``) do not read it again."""
+    if "_motcua_open_step" in dossier.__dict__:
+        return current_step(dossier)
+    step = None
+    if dossier.pk and dossier.status != S.DRAFT:
+        open_steps = DossierStep.objects.select_related("unit").filter(
+            dossier=dossier, finished_at__isnull=True
+        )
+        step = next(iter(open_steps.order_by()[:1]), None)  # at most one (constraint dossierstep_one_open)
+    dossier._motcua_open_step = step  # type: ignore[attr-defined]
+    return step
+
+
 def dossier_open_pause_items(dossier: Dossier) -> list[str]:
     """What the applicant was asked to supplement (the open supplement pause), if any."""
     for pause in dossier.pause_set.all():

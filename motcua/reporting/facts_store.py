@@ -61,7 +61,9 @@ def unit_rows(rows: Rows) -> UnitRows:
         row = out.setdefault((grain, period, unit_id), {})
         for name, value in counters.items():
             row[name] = row.get(name, 0) + value
-    return out
+    # Changes that cancel out across procedures leave zeros: drop them, as the table reads drop them.
+    nonzero = {key: {n: v for n, v in row.items() if v} for key, row in out.items()}
+    return {key: row for key, row in nonzero.items() if row}
 
 
 def _upsert(

@@ -20,17 +20,9 @@ from django.utils import timezone
 from motcua.catalogue.models import Review
 from motcua.org.models import OrgUnit, OrgUnitKind
 
-from .plan import (
-    FIRST_YEAR,
-    PLAN_END_YEAR,
-    CostSide,
-    assessable_units,
-    key_unit_rows,
-    measurement_enter,
-    plan_task_create,
-    plan_task_report,
-    review_cost_save,
-)
+from .plan.services import CostSide, measurement_enter, plan_task_create, plan_task_report, review_cost_save
+from .plan.units import assessable_units, key_unit_rows
+from .plan.values import FIRST_YEAR, PLAN_END_YEAR
 from .plan_models import Comparison, Measurement, MetricKind, PlanTarget, PlanTask, PlanTaskStatus, ReviewCost
 
 D = Decimal

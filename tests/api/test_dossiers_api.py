@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.status import DossierStatus
@@ -34,6 +36,28 @@ def draft(client, **overrides):
         **overrides,
     }
     return post(client, "", body)
+
+
+#: What an action answers (``DossierActionOut``): the state after it, never the lists of the detail.
+ACTION_FIELDS = {
+    "id", "code", "status", "status_label", "procedure_code", "procedure_name", "channel",
+    "receiving_point_code", "resolving_unit_code", "submitted_at", "received_at", "due_at", "finished_at",
+    "returned_at", "version", "decision", "closing_reason", "return_method", "supplement_count",
+    "apology_count", "open_step", "allowed_actions",
+}  # fmt: skip
+
+
+def act(client, path, data=None):
+    """POST an action; it succeeds and answers the compact state."""
+    response = post(client, path, data)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert set(body) == ACTION_FIELDS, body
+    return body
+
+
+def events(client, ref):
+    return [e["action"] for e in client.get(f"{BASE}/{ref}").json()["events"]]
 
 
 def assert_error(response, status, code):
@@ -90,12 +114,11 @@ def test_apply_upload_submit_and_follow(client, people, version, clock):
 
     # A stale version is refused with 409; the right one submits.
     assert_error(post(client, f"/{ref}/submit", {"expected_version": 7}), 409, "dossier_changed")
-    response = post(client, f"/{ref}/submit", {"expected_version": body["version"]})
-    assert response.status_code == 200, response.content
-    body = response.json()
+    body = act(client, f"/{ref}/submit", {"expected_version": body["version"]})
     assert body["status"] == "awaiting_intake" and body["code"] == "H56.40-260302-0001"
-    assert [e["action"] for e in body["events"]] == ["submit"]
+    assert body["version"] == 1 and body["open_step"] is None
     assert body["allowed_actions"] == ["withdraw"]
+    assert events(client, ref) == ["submit"]
     # Submitting again is the wrong state: 409.
     assert_error(post(client, f"/{body['code']}/submit"), 409, "invalid_transition")
 
@@ -168,51 +191,64 @@ def test_staff_actions_through_the_lifecycle(client, people, version, clock):
 
     clock(vn(2026, 3, 2, 10, 0))
     as_user(client, people, "officer")
-    response = post(client, f"/{ref}/receive", {"checked_component_ids": ids, "expected_version": 1})
-    assert response.status_code == 200, response.content
-    body = response.json()
+    body = act(client, f"/{ref}/receive", {"checked_component_ids": ids, "expected_version": 1})
     assert body["status"] == "received" and moment(body["due_at"]) == vn(2026, 3, 9, 17, 0)
+    assert body["version"] == 2 and body["open_step"]["step_code"] == "TN"
     assert "route" in body["allowed_actions"] and "refuse" not in body["allowed_actions"]
     # Two officers at once: the second, with the version it read before, gets 409 and changes nothing.
     assert_error(post(client, f"/{ref}/route", {"expected_version": 1}), 409, "dossier_changed")
     clock(vn(2026, 3, 2, 10, 30))
-    body = post(client, f"/{ref}/route", {"expected_version": body["version"]}).json()
-    assert body["status"] == "processing" and body["steps"][-1]["unit_code"] == "H56.19"
+    body = act(client, f"/{ref}/route", {"expected_version": body["version"]})
+    assert body["status"] == "processing" and body["version"] == 3
+    assert body["open_step"]["step_code"] == "TD" and body["open_step"]["unit_code"] == "H56.19"
+    assert body["allowed_actions"] == ["withdraw"]  # on the applicant's behalf; not the appraisal
 
     clock(vn(2026, 3, 3, 9, 0))
     as_user(client, people, "specialist")
-    body = post(client, f"/{ref}/forward", {"to_step": "LT"}).json()
-    assert body["events"][-1]["action"] == "hand_over" and body["steps"][-1]["unit_code"] == "H56.52"
+    body = act(client, f"/{ref}/forward", {"to_step": "LT"})
+    step = body["open_step"]
+    assert step["step_code"] == "LT" and step["unit_code"] == "H56.52" and step["inter_agency"] is True
+    assert step["name"] == "Xác định nghĩa vụ tài chính" and step["due_at"] and step["seq"] == 3
+    assert body["allowed_actions"] == []  # now the tax office's turn
+    assert events(client, ref)[-1] == "hand_over"
     assert_error(post(client, f"/{ref}/forward", {"to_step": "PD"}), 403, "action_not_allowed")
     as_user(client, people, "tax")
-    body = post(client, f"/{ref}/forward", {"to_step": "PD"}).json()
-    assert body["events"][-1]["action"] == "hand_back"
+    body = act(client, f"/{ref}/forward", {"to_step": "PD"})
+    assert body["open_step"]["step_code"] == "PD" and body["open_step"]["inter_agency"] is False
+    assert events(client, ref)[-1] == "hand_back"
     as_user(client, people, "head")
-    body = post(client, f"/{ref}/send-back", {"to_step": "TD", "note": "Thẩm định lại diện tích"}).json()
-    assert body["steps"][-1]["step_code"] == "TD"
+    body = act(client, f"/{ref}/send-back", {"to_step": "TD", "note": "Thẩm định lại diện tích"})
+    assert body["open_step"]["step_code"] == "TD"
+    assert "forward" in body["allowed_actions"]  # the division head leads the appraising unit
     as_user(client, people, "specialist")
-    post(client, f"/{ref}/forward", {"to_step": "LT"})
+    act(client, f"/{ref}/forward", {"to_step": "LT"})
     as_user(client, people, "tax")
-    post(client, f"/{ref}/forward", {"to_step": "PD"})
+    act(client, f"/{ref}/forward", {"to_step": "PD"})
     as_user(client, people, "head")
-    body = post(client, f"/{ref}/forward", {"to_step": "KY"}).json()
-    assert body["steps"][-1]["step_code"] == "KY"
+    body = act(client, f"/{ref}/forward", {"to_step": "KY"})
+    assert body["open_step"]["step_code"] == "KY"
 
     as_user(client, people, "leader")
     assert_error(post(client, f"/{ref}/decide", {"decision": "maybe"}), 422, "decision_invalid")
     assert_error(post(client, f"/{ref}/decide", {"decision": "not_eligible"}), 422, "note_required")
-    body = post(client, f"/{ref}/decide", {"decision": "approved"}).json()
+    body = act(client, f"/{ref}/decide", {"decision": "approved"})
     assert body["status"] == "result_ready" and body["decision"] == "approved"
+    assert body["finished_at"] and body["open_step"]["step_code"] == "TKQ"
 
     as_user(client, people, "officer")
     assert_error(post(client, f"/{ref}/return", {"method": "pigeon"}), 422, "return_method_invalid")
-    body = post(client, f"/{ref}/return", {"method": "counter"}).json()
-    assert body["status"] == "returned" and body["return_method"] == "counter"
-    assert [e["action"] for e in body["events"]] == [
+    body = act(client, f"/{ref}/return", {"method": "counter"})
+    assert body["status"] == "returned" and body["return_method"] == "counter" and body["returned_at"]
+    assert body["open_step"] is None and body["allowed_actions"] == [] and body["version"] == 11
+    staff_view = client.get(f"{BASE}/{ref}").json()
+    assert [e["action"] for e in staff_view["events"]] == [
         "submit", "receive", "route", "hand_over", "hand_back", "send_back",
         "hand_over", "hand_back", "forward", "decide", "return_result",
     ]  # fmt: skip
-    assert "Thẩm định lại diện tích" in str(body)  # staff see internal notes
+    assert [s["step_code"] for s in staff_view["steps"]] == [
+        "TN", "TD", "LT", "PD", "TD", "LT", "PD", "KY", "TKQ",
+    ]  # fmt: skip
+    assert "Thẩm định lại diện tích" in str(staff_view)  # staff see internal notes
     # The applicant follows the same dossier without internal notes or staff names.
     as_user(client, people, "citizen")
     mine = client.get(f"{BASE}/{ref}").json()
@@ -228,16 +264,15 @@ def test_refuse_needs_a_reason_then_refuses(client, people, version, clock):
     as_user(client, people, "officer")
     assert_error(post(client, f"/{d.code}/refuse", {"reason": "  "}), 422, "reason_required")
     assert post(client, f"/{d.code}/refuse", {}).status_code == 422  # schema: reason is required
-    body = post(client, f"/{d.code}/refuse", {"reason": "Không thuộc thẩm quyền"}).json()
+    body = act(client, f"/{d.code}/refuse", {"reason": "Không thuộc thẩm quyền"})
     assert body["status"] == "refused" and body["closing_reason"] == "Không thuộc thẩm quyền"
+    assert body["open_step"] is None and body["allowed_actions"] == []
 
 
 def test_supplement_requested_by_staff_and_handed_in_by_the_applicant(client, people, version, clock):
     d = received(people, version, clock)
     as_user(client, people, "officer")
-    body = post(
-        client, f"/{d.code}/request-supplement", {"reason": "Sơ đồ mờ", "items": ["Sơ đồ rõ nét"]}
-    ).json()
+    body = act(client, f"/{d.code}/request-supplement", {"reason": "Sơ đồ mờ", "items": ["Sơ đồ rõ nét"]})
     assert body["status"] == "awaiting_supplement" and body["supplement_count"] == 1
     assert_error(
         post(client, f"/{d.code}/request-supplement", {"reason": "Lần hai", "items": ["x"]}),
@@ -254,8 +289,8 @@ def test_supplement_requested_by_staff_and_handed_in_by_the_applicant(client, pe
         client.post(f"{BASE}/{d.code}/components/{component}", {"file": pdf_file("so-do-2.pdf")}).status_code
         == 200
     )
-    body = post(client, f"/{d.code}/supplement", {"note": "Đã bổ sung"}).json()
-    assert body["status"] == "received"
+    body = act(client, f"/{d.code}/supplement", {"note": "Đã bổ sung"})
+    assert body["status"] == "received" and body["allowed_actions"] == ["withdraw"]
 
 
 def test_suspend_resume_and_apologise(client, people, version, clock):
@@ -269,19 +304,17 @@ def test_suspend_resume_and_apologise(client, people, version, clock):
         422,
         "legal_basis_required",
     )
-    body = post(
-        client, f"/{d.code}/suspend", {"reason": "Chờ giám định", "legal_basis": "Điều 5 Luật X"}
-    ).json()
-    assert body["status"] == "suspended"
+    body = act(client, f"/{d.code}/suspend", {"reason": "Chờ giám định", "legal_basis": "Điều 5 Luật X"})
+    assert body["status"] == "suspended" and "resume" in body["allowed_actions"]
     clock.shift(hours=1)
-    body = post(client, f"/{d.code}/resume", {}).json()
+    body = act(client, f"/{d.code}/resume", {})
     assert body["status"] == "processing"
     as_user(client, people, "leader")
-    body = post(
+    body = act(
         client,
         f"/{d.code}/apologise",
         {"reason": "Chậm do giám định", "new_due_at": "2026-03-13T17:00:00+07:00"},
-    ).json()
+    )
     assert body["apology_count"] == 1 and moment(body["due_at"]) == vn(2026, 3, 13, 17, 0)
 
 
@@ -289,10 +322,12 @@ def test_withdraw_by_the_applicant(client, people, version, clock):
     d = received(people, version, clock)
     as_user(client, people, "citizen")
     assert_error(post(client, f"/{d.code}/withdraw", {"reason": ""}), 422, "reason_required")
-    body = post(client, f"/{d.code}/withdraw", {"reason": "Không còn nhu cầu"}).json()
-    assert body["status"] == "stopped"
+    body = act(client, f"/{d.code}/withdraw", {"reason": "Không còn nhu cầu"})
+    assert body["status"] == "stopped" and body["closing_reason"] == "Không còn nhu cầu"
+    assert body["open_step"] is None and body["allowed_actions"] == []
     # The applicant does not see internal staff notes, and no staff names appear anywhere.
     assert "Trần Thu Trang" not in str(body)
+    assert "Trần Thu Trang" not in str(client.get(f"{BASE}/{d.code}").json())
 
 
 def test_openapi_documents_the_dossier_paths_and_errors(client):
@@ -322,3 +357,79 @@ def test_openapi_documents_the_dossier_paths_and_errors(client):
     upload = paths["/api/v1/dossiers/{ref}/components/{component_id}"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"]
     assert "{code, message}" in receive["description"]
+
+
+def test_action_responses_are_documented_as_the_compact_state(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    paths, schemas = doc["paths"], doc["components"]["schemas"]
+
+    def ok_schema(path, method):
+        return paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+
+    for action in (
+        "submit", "supplement", "withdraw", "receive", "refuse", "route", "forward", "send-back",
+        "request-supplement", "suspend", "resume", "apologise", "decide", "return",
+    ):  # fmt: skip
+        operation = paths[f"/api/v1/dossiers/{{ref}}/{action}"]["post"]
+        assert ok_schema(f"/api/v1/dossiers/{{ref}}/{action}", "post").endswith("/DossierActionOut"), action
+        assert (
+            "DossierActionOut" in operation["description"] and "{code, message}" in operation["description"]
+        )
+    assert ok_schema("/api/v1/dossiers/{ref}", "get").endswith("/DossierOut")
+    assert ok_schema("/api/v1/dossiers/{ref}", "put").endswith("/DossierOut")
+    compact = schemas["DossierActionOut"]
+    assert set(compact["properties"]) == ACTION_FIELDS and compact["description"]
+    assert {"events", "steps", "components"} <= set(schemas["DossierOut"]["properties"])
+    assert set(schemas["OpenStepOut"]["properties"]) >= {"seq", "step_code", "name", "unit_code", "due_at"}
+
+
+def test_an_action_costs_the_same_queries_whatever_the_history(client, people, version, clock):
+    """Compact answer: no re-read of the dossier, its steps, components or events; the calendar checked
+    once and the led units read in one query, however long the history."""
+    d = received(people, version, clock)
+    ref = d.code
+    clock(vn(2026, 3, 2, 10, 30))
+    act(as_user(client, people, "officer"), f"/{ref}/route", {})
+    clock(vn(2026, 3, 3, 8, 0))
+
+    def measured(who, path, data):
+        as_user(client, people, who)
+        clock.shift(minutes=5)
+        with CaptureQueriesContext(connection) as captured:
+            response = post(client, path, data)
+        assert response.status_code == 200, response.content
+        sql = [q["sql"] for q in captured]
+        assert sum("COUNT(*) FROM calendar_calendarday" in q for q in sql) == 1, sql  # the fingerprint, once
+        assert sum("FROM dossiers_dossierevent" in q.replace('"', "") for q in sql) == 1, sql  # last event
+        assert not any("dossiers_dossiercomponent" in q for q in sql), sql
+        return len(sql), len(response.content)
+
+    rounds = []
+    for _loop in range(4):
+        rounds.append(
+            (
+                measured("specialist", f"/{ref}/forward", {"to_step": "LT"}),
+                measured("tax", f"/{ref}/forward", {"to_step": "PD"}),
+                measured("head", f"/{ref}/send-back", {"to_step": "TD", "note": "Thẩm định lại"}),
+            )
+        )
+    first, last = rounds[1], rounds[-1]  # the first round builds the tax unit's calendar snapshot
+    assert [queries for queries, _size in first] == [queries for queries, _size in last]
+    for (_q1, size_first), (_q2, size_last) in zip(first, last, strict=True):
+        assert abs(size_first - size_last) < 10  # a few more digits, not the history
+    assert len(client.get(f"{BASE}/{ref}").json()["events"]) == 3 + 12
+
+
+def test_a_calendar_change_is_seen_by_the_next_action(client, people, version, clock):
+    from motcua.calendar.services import calendar_holiday_add
+
+    d = received(people, version, clock)
+    clock(vn(2026, 3, 2, 10, 30))
+    act(as_user(client, people, "officer"), f"/{d.code}/route", {})
+    clock(vn(2026, 3, 3, 9, 0))
+    # The inter-agency step has one working day: the end of Wednesday 4 March, unless that day is off.
+    calendar_holiday_add(
+        actor=None, day=dt.date(2026, 3, 4), name="Nghỉ đột xuất", legal_reference="Thông báo 1"
+    )
+    body = act(as_user(client, people, "specialist"), f"/{d.code}/forward", {"to_step": "LT"})
+    assert moment(body["open_step"]["due_at"]) == vn(2026, 3, 5, 17, 0)

@@ -4,7 +4,7 @@ and the compliance-cost estimates of procedure reviews.
 
 Every staff member may read. Entering figures and assigning tasks is for province-level administrators and
 leaders; a task's progress may also be reported by its unit's leaders; a review's cost by whoever may edit
-the procedure (``motcua.reporting.plan``: ``plan_can_enter``, ``plan_can_report``, ``plan_can_cost``).
+the procedure (``motcua.reporting.plan.access``: ``plan_can_enter``, ``plan_can_report``, ``plan_can_cost``).
 """
 
 from __future__ import annotations
@@ -24,37 +24,38 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.core.audit import audit_record
-from motcua.reporting.plan import (
-    ORIGIN_LABELS,
-    STATUS_LABELS,
-    CostSide,
-    PlanInputError,
-    PlanNotAllowed,
-    measurement_enter,
-    plan_can_cost,
-    plan_can_enter,
-    plan_can_report,
-    plan_default_year,
-    plan_file,
-    plan_key_units,
+from motcua.reporting.plan.access import plan_can_cost, plan_can_enter, plan_can_report
+from motcua.reporting.plan.errors import PlanInputError, PlanNotAllowed
+from motcua.reporting.plan.reviews import (
     plan_review_get,
     plan_review_list,
-    plan_scorecard,
     plan_sector_options,
-    plan_series,
+    procedure_yearly_dossiers,
+    review_cost_of,
+)
+from motcua.reporting.plan.selectors import (
+    plan_scorecard,
     plan_status_counts,
     plan_target_detail,
     plan_target_get,
     plan_target_list,
-    plan_task_create,
-    plan_task_get,
-    plan_task_list,
-    plan_task_report,
     plan_unit_options,
-    plan_years,
-    procedure_yearly_dossiers,
-    review_cost_of,
+)
+from motcua.reporting.plan.services import (
+    CostSide,
+    measurement_enter,
+    plan_file,
+    plan_task_create,
+    plan_task_report,
     review_cost_save,
+)
+from motcua.reporting.plan.tasks import plan_key_units, plan_task_get, plan_task_list
+from motcua.reporting.plan.values import (
+    ORIGIN_LABELS,
+    STATUS_LABELS,
+    plan_default_year,
+    plan_series,
+    plan_years,
 )
 from motcua.reporting.plan_models import PlanTarget, PlanTaskStatus
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 
-from ..access import current_step, dossier_require, forget_current_step
+from ..access import current_step, dossier_require, settle_current_step
 from ..errors import ConcurrentChange, DossierNotFound, InvalidDossierInput, InvalidTransition
 from ..events import dossier_event_record
 from ..hooks import run_event_hooks
@@ -24,6 +24,7 @@ def lock_dossier(dossier: Dossier, *, expected_version: int | None = None) -> Do
         Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure_version", "receiving_point", "resolving_unit")
         .filter(pk=dossier.pk)
+        .order_by()  # a key lookup: no need to sort by the model's ordering
         .first()
     )
     if locked is None:
@@ -55,6 +56,7 @@ def begin(
         DossierStep.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(dossier=locked, finished_at__isnull=True)
+        .order_by()
         .first()
     )
     if actor is not None:
@@ -82,7 +84,7 @@ def commit_change(
     event and the save of the row, so the dossier is written once.
     """
     from_status = dossier.status
-    forget_current_step(dossier)
+    settle_current_step(dossier)
     if to_status is not None:
         dossier.status = to_status
     dossier.lock_version += 1

@@ -25,7 +25,7 @@ from ..procedure import calendar_for, dossier_due, procedure_spec
 from ..process import is_receiving_step
 from ..status import DossierAction, DossierStatus
 from .apply import create_components, fee_status_for, resolve_units
-from .common import begin, commit_change, now, require_text
+from .common import begin, commit_change, now, open_step, require_text
 from .steps import open_new_step
 
 
@@ -73,6 +73,11 @@ def _start_clock(dossier: Dossier, *, officer: User, at: Any) -> None:
         step.save(update_fields=["assignee"])
 
 
+def _open_step_code(dossier: Dossier) -> str:
+    step = open_step(dossier)  # remembered when the receipt opened it
+    return step.step_code if step is not None else ""
+
+
 def component_summary(components: Iterable[DossierComponent]) -> dict[str, int]:
     """How the components stood at intake, recorded in the receive event for the scorecard (766 group 4)."""
     items = list(components)
@@ -99,8 +104,7 @@ def dossier_receive(
         actor=officer,
         action=DossierAction.RECEIVE,
         to_status=DossierStatus.RECEIVED,
-        to_step=dossier.steps.filter(finished_at__isnull=True).values_list("step_code", flat=True).first()
-        or "",
+        to_step=_open_step_code(dossier),
         unit_code=dossier.receiving_point.code,
         note=note,
         at=moment,
@@ -211,8 +215,7 @@ def dossier_receive_at_counter(
         actor=officer,
         action=DossierAction.RECEIVE,
         to_status=DossierStatus.RECEIVED,
-        to_step=dossier.steps.filter(finished_at__isnull=True).values_list("step_code", flat=True).first()
-        or "",
+        to_step=_open_step_code(dossier),
         unit_code=receiving_point.code,
         note=note,
         at=moment,

@@ -8,6 +8,7 @@ from motcua.accounts.models import User
 from motcua.calendar.engine.deadlines import deemed_receipt, due_moment
 from motcua.catalogue.spec import StepSpec
 
+from ..access import remember_current_step
 from ..models import Dossier, DossierStep, HandoverMode
 from ..procedure import ROUTING_CUTOFF, calendar_for, classify_finish, procedure_spec, step_limit
 from ..process import step_unit
@@ -26,8 +27,14 @@ def open_new_step(
     unit = step_unit(dossier, step)
     cal = calendar_for(unit)
     start = deemed_receipt(cal, started_at, cutoff=ROUTING_CUTOFF) if routing else started_at
-    last = dossier.steps.order_by("-seq").values_list("seq", flat=True).first() or 0
-    return DossierStep.objects.create(
+    newest = dossier.__dict__.get("_motcua_open_step")
+    if isinstance(newest, DossierStep):
+        # The step ``begin`` locked as open (perhaps closed since by this service) is the newest one:
+        # steps are only appended, and at most one is open.
+        last = newest.seq
+    else:
+        last = dossier.steps.order_by("-seq").values_list("seq", flat=True).first() or 0
+    opened = DossierStep.objects.create(
         dossier=dossier,
         seq=last + 1,
         step_code=step.code,
@@ -42,6 +49,8 @@ def open_new_step(
         started_at=start,
         due_at=due_moment(cal, start, step_limit(step)),
     )
+    remember_current_step(dossier, opened)
+    return opened
 
 
 def close_step(

@@ -10,7 +10,7 @@ from motcua.catalogue.demo import seed_demo_catalogue
 from motcua.dossiers.demo import seed_demo_dossiers
 from motcua.org.demo import seed_demo_org
 from motcua.reporting.plan_seed import seed_demo_plan
-from motcua.reporting.simulate import DEMO_HISTORY_DOSSIERS, seed_demo_history
+from motcua.reporting.simulate.demo import DEMO_HISTORY_DOSSIERS, seed_demo_history
 
 
 class Command(BaseCommand):

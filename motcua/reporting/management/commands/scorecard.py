@@ -12,7 +12,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 
-from motcua.reporting.plan import PlanError, Row, plan_default_year, plan_scorecard, plan_years
+from motcua.reporting.plan.errors import PlanError
+from motcua.reporting.plan.selectors import plan_scorecard
+from motcua.reporting.plan.values import Row, plan_default_year, plan_years
 
 TREND_MARK = {"met": "✓", "on_track": "↗", "not_met": "✗", "no_data": "·", "baseline": "gốc"}
 STATUS_MARK = {

@@ -16,7 +16,8 @@ from motcua.calendar.errors import CalendarError
 from motcua.dossiers.models import Channel
 from motcua.dossiers.status import DossierStatus
 from motcua.reporting.facts import facts_rebuild
-from motcua.reporting.simulate import SimulationConfig, SimulationError, SimulationResult, simulate
+from motcua.reporting.simulate.config import SimulationConfig, SimulationError, SimulationResult
+from motcua.reporting.simulate.run import simulate
 
 
 def _date(value: str) -> dt.date:
