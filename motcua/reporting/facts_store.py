@@ -170,6 +170,51 @@ def cumulative(
     return out
 
 
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def window_sums(
+    start: dt.date,
+    end: dt.date,
+    *,
+    by_procedure: bool = False,
+    names: Iterable[str] = COUNTERS,
+) -> dict[tuple[int, ...], dict[str, int]]:
+    """Flows summed over the days ``start``..``end`` only: the month rows of the whole months inside, the
+    day rows of the partial months at either end (no history before ``start`` is read)."""
+    if end < start:
+        return {}
+    parts: list[str] = []
+    params: list[Any] = []
+    first_full = start if start.day == 1 else _month_end(start) + dt.timedelta(days=1)
+    last_full = end if end == _month_end(end) else end.replace(day=1) - dt.timedelta(days=1)
+    if first_full <= last_full:
+        parts.append("(grain = %s AND period >= %s AND period <= %s)")
+        params += [Grain.MONTH, first_full, last_full.replace(day=1)]
+        if start < first_full:
+            parts.append("(grain = %s AND period >= %s AND period < %s)")
+            params += [Grain.DAY, start, first_full]
+        if last_full < end:
+            parts.append("(grain = %s AND period > %s AND period <= %s)")
+            params += [Grain.DAY, last_full, end]
+    else:  # within one month, not a whole one
+        parts.append("(grain = %s AND period >= %s AND period <= %s)")
+        params += [Grain.DAY, start, end]
+    chosen = [c for c in names if c in _INDEX]
+    keys = "unit_id, procedure_id" if by_procedure else "unit_id"
+    table = (DossierFact if by_procedure else UnitFact)._meta.db_table
+    sums = ", ".join(f"SUM({c})" for c in chosen)
+    sql = f"SELECT {keys}, {sums} FROM {table} WHERE {' OR '.join(parts)} GROUP BY {keys}"  # noqa: S608 - names from COUNTERS
+    width = 2 if by_procedure else 1
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            tuple(row[:width]): {c: int(v or 0) for c, v in zip(chosen, row[width:], strict=True)}
+            for row in cursor.fetchall()
+        }
+
+
 def table_rows(where: Mapping[str, object] | None = None) -> Rows:
     """The table as ``Rows`` without all-zero rows (for comparison with a rebuild)."""
     rows: Rows = {}

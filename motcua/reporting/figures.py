@@ -16,7 +16,7 @@ from django.utils import timezone
 from motcua.org.models import OrgUnit
 
 from .counters import FLOWS, STOCKS
-from .facts_store import cumulative
+from .facts_store import cumulative, window_sums
 from .periods import Period
 
 Figures = dict[str, int]
@@ -64,13 +64,11 @@ def period_figures(
 def period_flows(
     period: Period, names: tuple[str, ...], *, by_procedure: bool = False
 ) -> dict[tuple[int, ...], Figures]:
-    """Only the flows ``names`` over ``period`` (a narrower, faster read than ``period_figures``)."""
-    end = cumulative(min(period.end, timezone.localdate()), by_procedure=by_procedure, names=names)
-    before = cumulative(period.before, by_procedure=by_procedure, names=names)
-    return {
-        key: {n: end.get(key, {}).get(n, 0) - before.get(key, {}).get(n, 0) for n in names}
-        for key in end.keys() | before.keys()
-    }
+    """Only the flows ``names`` over ``period``, read from the period's own rows (no cumulative sums):
+    a narrower, faster read than ``period_figures``."""
+    end = min(period.end, timezone.localdate())
+    sums = window_sums(period.start, end, by_procedure=by_procedure, names=names)
+    return {key: {n: row.get(n, 0) for n in names} for key, row in sums.items()}
 
 
 def add(total: Figures, more: Mapping[str, int]) -> Figures:

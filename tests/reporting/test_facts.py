@@ -519,3 +519,39 @@ def test_random_histories_always_rebuild_to_the_incremental_facts(people, versio
     naive = naive_period_figures(period)
     for key, figures in period_figures(period).items():
         assert {n: figures[n] for n in COUNTS} == {n: naive.get(key, {}).get(n, 0) for n in COUNTS}, key
+
+
+@pytest.mark.django_db
+def test_window_sums_equal_the_difference_of_cumulative_sums(version):
+    """The flows of a period read from its own rows equal cumulative(end) − cumulative(day before)."""
+    from collections import Counter
+
+    from motcua.reporting.facts_store import cumulative, facts_add, grains, window_sums
+
+    unit = version.agency_id
+    changes = Counter()
+    day = dt.date(2025, 11, 20)
+    for i in range(140):  # a delta most days from late 2025 to April 2026
+        changes[(day + dt.timedelta(days=i), "received")] += 1 + i % 3
+        changes[(day + dt.timedelta(days=i), "received_online")] += i % 2
+    facts_add(grains(changes, unit, version.procedure_id))
+    windows = [
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31)),  # whole months
+        (dt.date(2025, 12, 15), dt.date(2026, 3, 14)),  # the Decree 09 quarter: partial months both ends
+        (dt.date(2026, 2, 3), dt.date(2026, 2, 17)),  # inside one month
+        (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),  # exactly one month
+        (dt.date(2025, 11, 30), dt.date(2026, 1, 1)),  # across a year, one day at each end
+    ]
+    for by_procedure in (False, True):
+        for start, end in windows:
+            after = cumulative(end, by_procedure=by_procedure)
+            before = cumulative(start - dt.timedelta(days=1), by_procedure=by_procedure)
+            got = window_sums(start, end, by_procedure=by_procedure, names=("received", "received_online"))
+            expected = {
+                key: {n: after[key][n] - before.get(key, {}).get(n, 0) for n in ("received", "received_online")}
+                for key in after
+            }
+            assert got == expected, (start, end, by_procedure)
+            assert sum(r["received"] for r in got.values()) == sum(
+                v for (d_, n), v in changes.items() if n == "received" and start <= d_ <= end
+            )
