@@ -81,9 +81,16 @@ def _stop_class(at: dt.datetime, due: dt.datetime | None) -> str:
 def fold(state: State, event: Event, static: Static) -> State:
     """The fact state after ``event``; ``state`` is not changed (a new dict is returned when it changes)."""
     action, at, data = event.action, event.at, event.data
+    if action == "fee_paid":
+        # Paid online (before or after the receipt, even after the decision): counted once, on the day
+        # of the payment or of the receipt if that came later (766 item 3.6).
+        if not data.get("online") or state.get("po"):
+            return state
+        return {**state, "po": _iso(at)}
     if action == "receive" and not state.get("r"):
         components = data.get("components") or {}
         return {
+            **({"po": state["po"]} if state.get("po") else {}),
             "u": static.unit_id,
             "p": static.procedure_id,
             "ch": data.get("channel") or static.channel,
@@ -192,6 +199,10 @@ def contribution(state: State) -> Changes:
         start = day(supplied) if supplied is not None and (end is None or supplied < end) else None
     if start is not None:
         _open(changes, start, end_day, _moment(state.get("due")))
+
+    paid = _moment(state.get("po"))
+    if paid is not None:
+        changes[(max(day(paid), rd), "paid_online")] += 1
 
     if end_day is not None:
         changes[(end_day, "resolved")] += 1

@@ -112,11 +112,9 @@ def facts_on_event(dossier: Dossier, row: DossierEvent) -> set[str]:
     """The hook run in the transaction of every dossier event (registered in ``apps.py``)."""
     event = event_of(row)
     old = dossier.fact_state or {}
-    new = old
-    if old.get("r"):
-        new = fold(old, event, _NO_STATIC)  # the key and flags were fixed at receipt
-    elif event.action == "receive":
-        new = fold(old, event, static_of(dossier))
+    # The key and flags are fixed at the receipt; before it only a payment is remembered.
+    static = static_of(dossier) if event.action == "receive" and not old.get("r") else _NO_STATIC
+    new = fold(old, event, static)
     changes = event_flows(event, new)
     if new is not old:
         changes.update(difference(contribution(new), contribution(old)))

@@ -37,7 +37,7 @@ steers clear of these cases, and pins the first with a test of its own):
 * **Components.** The facts take the components as they stood in the receive event; here they are read
   as they are now, so a scan or a supplement uploaded after the receipt counts here only.
 * **Electronic results** are read from the decision event (the dossier row has no column for them yet),
-  and **online payments** are not held at all (``paid_online`` is 0 in both).
+  and online payments are counted from the first ``fee_paid`` event marked online.
 
 A stop inside a pause (a withdrawal while waiting for a supplement or while suspended) agrees: the stop
 closes the pause, which moves ``due_at``, and the withdraw event carries that moved due moment to the facts.
@@ -163,6 +163,9 @@ def _conditions(start: dt.datetime, after: dt.datetime) -> dict[str, Q]:
         "resolved_e_result": resolved & e_result,
         "resolved_paper_result": resolved & paper,
         "resolved_digitised_complete": resolved & digitised & (e_result | ~paper),
+        # Paid online: counted on the later of the payment and the receipt (the first online payment).
+        "paid_online": Q(paid_online_at__lt=after)
+        & (Q(paid_online_at__gte=start) | Q(received_at__gte=start)),
         "returned": returned,
         "returned_online": returned & Q(return_method="online"),
         **_stocks(after, "_end"),
@@ -201,7 +204,7 @@ def _figures(row: dict[str, int]) -> Figures:
     }  # fmt: skip
     out["resolved_on_time"] = out["resolved"] - out["resolved_early"] - out["resolved_late"]
     out["handover_electronic"] = get("handover_all", 0) - out["handover_paper"]
-    out["paid_online"] = 0  # online payments are not held yet
+    out["paid_online"] = get("paid_online", 0)
     for stock in ("open", "overdue", "pending_ok", "pending_late"):
         out[f"{stock}_end"] = get(f"{stock}_end", 0)
         out[f"{stock}_before"] = get(f"{stock}_before", 0)
@@ -224,8 +227,20 @@ def naive_period_figures(
     ids = list(unit_ids) if unit_ids is not None else None
 
     keys = ["resolving_unit_id", "procedure_version__procedure_id"] if by_procedure else ["resolving_unit_id"]
-    dossiers = Dossier.objects.filter(received_at__isnull=False, received_at__lt=after).filter(
-        Q(finished_at__isnull=True) | Q(finished_at__gte=start) | Q(returned_at__gte=start)
+    paid_online_at = Subquery(
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), action="fee_paid", data__online=True)
+        .order_by("seq")
+        .values("occurred_at")[:1]
+    )
+    dossiers = (
+        Dossier.objects.annotate(paid_online_at=paid_online_at)
+        .filter(received_at__isnull=False, received_at__lt=after)
+        .filter(
+            Q(finished_at__isnull=True)
+            | Q(finished_at__gte=start)
+            | Q(returned_at__gte=start)
+            | Q(paid_online_at__gte=start)
+        )
     )
     if ids is not None:
         dossiers = dossiers.filter(resolving_unit_id__in=ids)

@@ -63,9 +63,10 @@ def facts_compute(progress: Callable[[int], None] | None = None) -> Rebuilt:
     state: State = {}
 
     def finish() -> None:
-        if current is not None and state.get("r"):
-            grains(contribution(state), state["u"], state["p"], into=out.rows)
-            out.states[current] = state
+        if current is not None and state:
+            out.states[current] = state  # a payment before the receipt is remembered too
+            if state.get("r"):
+                grains(contribution(state), state["u"], state["p"], into=out.rows)
 
     events = DossierEvent.objects.order_by("dossier_id", "seq").values_list(
         "dossier_id", "action", "occurred_at", "data"

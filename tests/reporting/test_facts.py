@@ -555,3 +555,28 @@ def test_window_sums_equal_the_difference_of_cumulative_sums(version):
             assert sum(r["received"] for r in got.values()) == sum(
                 v for (d_, n), v in changes.items() if n == "received" and start <= d_ <= end
             )
+
+
+def paid_days(state):
+    return {day_: n for (day_, name), n in contribution(state).items() if name == "paid_online"}
+
+
+def test_an_online_payment_counts_once_on_the_later_of_payment_and_receipt():
+    paid = ("fee_paid", at(2, 8), {"amount": 50000, "channel": "vnpay", "online": True})
+    # Paid online at submission, before the receipt: remembered, counted on the day of the receipt.
+    before = run(paid, receive(at(4), at(9, 17)), static=PAPER_FEE)
+    assert paid_days(before) == {d(4): 1}
+    assert paid_days(run(paid, static=PAPER_FEE)) == {}  # never received: nothing counts
+    # Paid after the decision (before the result is returned): counted on the day of the payment.
+    after = run(
+        receive(at(2), at(9, 17)),
+        ("decide", at(5), {"decision": "approved", "outcome": "early"}),
+        ("fee_paid", at(6), {"amount": 50000, "channel": "vnpay", "online": True}),
+        static=PAPER_FEE,
+    )
+    assert paid_days(after) == {d(6): 1}
+    # A second online payment, or one at the counter, adds nothing.
+    twice = run(receive(at(2), at(9, 17)), paid, ("fee_paid", at(3), {"online": True}), static=PAPER_FEE)
+    assert paid_days(twice) == {d(2): 1}
+    counter = run(receive(at(2), at(9, 17)), ("fee_paid", at(3), {"online": False}), static=PAPER_FEE)
+    assert paid_days(counter) == {}
