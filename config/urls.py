@@ -15,6 +15,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("", include("motcua.portal.payment_urls")),
     path("", include("motcua.portal.urls")),
 ]
 

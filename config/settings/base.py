@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.documents",
     "motcua.dossiers",
+    "motcua.payments",
     "motcua.reporting",
     "motcua.portal",
     "motcua.backoffice",
@@ -157,3 +158,18 @@ MOTCUA_SMS_BRANDNAME = env_str("MOTCUA_SMS_BRANDNAME", "MOTCUA")
 MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int("MOTCUA_NOTIFY_MAX_ATTEMPTS", 6)
 MOTCUA_NOTIFY_RETRY_BASE_SECONDS = env_int("MOTCUA_NOTIFY_RETRY_BASE_SECONDS", 60)
 MOTCUA_NOTIFY_RETRY_MAX_SECONDS = env_int("MOTCUA_NOTIFY_RETRY_MAX_SECONDS", 6 * 3600)
+
+# -- payments (docs/architecture/payments.md) ------------------------------------------------------------
+# The local VNPay-like sandbox (/sandbox/vnpay/): on in dev, demo and tests, never in production.
+MOTCUA_PAYMENT_SANDBOX = env_bool("MOTCUA_PAYMENT_SANDBOX", False)
+# The public base URL the gateway sends the browser back to (return URL) and calls (IPN).
+MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+# VNPay merchant credentials per collecting agency (org-unit code), "default" for the others. Each entry:
+# tmn_code, hash_secret, pay_url. Production sets them from the environment (one agency: the default).
+MOTCUA_PAYMENT_GATEWAYS: dict[str, dict[str, str]] = {
+    "default": {
+        "tmn_code": env_str("MOTCUA_VNPAY_TMN_CODE", ""),
+        "hash_secret": env_str("MOTCUA_VNPAY_HASH_SECRET", ""),
+        "pay_url": env_str("MOTCUA_VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"),
+    }
+}

@@ -12,3 +12,13 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # MOTCUA_TASKS_IMMEDIATE=false switches to the production-like database queue.
 if env_bool("MOTCUA_TASKS_IMMEDIATE", True):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Payments go to the local sandbox with dev-only credentials (the sandbox signs with the same secret).
+MOTCUA_PAYMENT_SANDBOX = True
+MOTCUA_PAYMENT_GATEWAYS = {
+    "default": {
+        "tmn_code": "MOTCUA01",
+        "hash_secret": "MOTCUADEVSANDBOXSECRETNOTFORPRODUCTION",
+        "pay_url": "/sandbox/vnpay/",
+    }
+}

@@ -12,3 +12,14 @@ MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MOTCUA_SMS_BACKEND = "motcua.notifications.channels.sms.LocmemSmsBackend"
+
+# Payments go to the local sandbox with dev-only credentials (the sandbox signs with the same secret).
+MOTCUA_PAYMENT_SANDBOX = True
+MOTCUA_PAYMENT_GATEWAYS = {
+    "default": {
+        "tmn_code": "MOTCUA01",
+        "hash_secret": "MOTCUADEVSANDBOXSECRETNOTFORPRODUCTION",
+        "pay_url": "/sandbox/vnpay/",
+    }
+}
+MOTCUA_PUBLIC_URL = "http://testserver"

@@ -50,5 +50,6 @@ def api_root(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/org-units", org_router, tags=["org"])
 api.add_router("/procedures", catalogue_router, tags=["catalogue"])
+api.add_router("/dossiers", "motcua.api.payments.router", tags=["payments"])
 api.add_router("/dossiers", "motcua.api.dossiers.router", tags=["dossiers"])
 api.add_router("/reporting", "motcua.api.reporting.router", tags=["reporting"])

@@ -204,7 +204,7 @@ def dossier_can(user: User, dossier: Dossier, action: str) -> bool:
     if Role.AUDITOR in set().union(*scope.roles_by_unit.values()) and not scope.province_admin:
         return False
     if scope.province_admin:
-        return action not in (A.SUBMIT,)
+        return action not in (A.SUBMIT, A.FEE_PAID)
     step = current_step(dossier) if dossier.status != DossierStatus.DRAFT else None
     receiving = dossier.receiving_point_id
     if action in (A.RECEIVE, A.REFUSE, A.ROUTE, A.RETURN_RESULT):

@@ -45,6 +45,7 @@ class DossierAction(models.TextChoices):
     RETURN_RESULT = "return_result", _("Trả kết quả")
     WITHDRAW = "withdraw", _("Dừng theo yêu cầu")
     CLOSE = "close", _("Đóng hồ sơ")
+    FEE_PAID = "fee_paid", _("Nộp phí, lệ phí")
 
 
 S = DossierStatus
@@ -59,6 +60,12 @@ FINAL_STATES: frozenset[str] = frozenset({S.RETURNED, S.REFUSED, S.STOPPED, S.CL
 #: States before a decision exists: the applicant may still stop the dossier.
 BEFORE_DECISION: frozenset[str] = frozenset(
     {S.AWAITING_INTAKE, S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.SUSPENDED}
+)
+
+
+#: States in which a fee may be paid (and the payment recorded on the dossier).
+FEE_PAYABLE: frozenset[str] = frozenset(
+    {S.AWAITING_INTAKE, S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.SUSPENDED, S.RESULT_READY}
 )
 
 
@@ -96,6 +103,9 @@ TRANSITIONS: dict[str, Transition] = {
         _t(A.RETURN_RESULT, {S.RESULT_READY}, S.RETURNED),
         _t(A.WITHDRAW, BEFORE_DECISION, S.STOPPED),
         _t(A.CLOSE, {S.AWAITING_SUPPLEMENT}, S.CLOSED),
+        # Recorded by the payments app (a gateway's confirmed payment, or a counter receipt); the status
+        # does not change. Not while a draft (nothing is due yet) nor after the story is over.
+        _t(A.FEE_PAID, FEE_PAYABLE, None),
     )
 }
 

@@ -8,6 +8,7 @@ effects (notifications) to run after commit.
 from .apology import dossier_apologise
 from .apply import dossier_create_draft, dossier_submit, dossier_update_draft
 from .decision import dossier_decide, dossier_return_result
+from .fees import dossier_fee_paid
 from .intake import dossier_receive, dossier_receive_at_counter, dossier_refuse
 from .processing import dossier_assign, dossier_assign_many, dossier_forward, dossier_route, dossier_send_back
 from .supplement import dossier_close_expired_supplements, dossier_request_supplement, dossier_supplement
@@ -21,6 +22,7 @@ __all__ = [
     "dossier_close_expired_supplements",
     "dossier_create_draft",
     "dossier_decide",
+    "dossier_fee_paid",
     "dossier_forward",
     "dossier_receive",
     "dossier_receive_at_counter",

@@ -130,6 +130,8 @@ def timeline_sentence(entry: TimelineEntry) -> str:
         return _("%(unit)s đã tiếp nhận hồ sơ.") % {"unit": unit}
     if a == A.REFUSE:
         return _("%(unit)s từ chối tiếp nhận hồ sơ.") % {"unit": unit}
+    if a == A.FEE_PAID:
+        return _("Bạn đã nộp phí, lệ phí của hồ sơ.")
     if a == A.ROUTE:
         return _("Hồ sơ được chuyển tới %(unit)s để giải quyết.") % {"unit": unit}
     if a == A.FORWARD:

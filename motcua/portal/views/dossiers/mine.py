@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.documents.forms import form_pdf_response
 from motcua.dossiers.access import dossier_actions_for
 from motcua.dossiers.errors import DossierError
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, FeeStatus
 from motcua.dossiers.paperwork import FORM_TITLES, dossier_form_build, dossier_form_keys
 from motcua.dossiers.portal_selectors import (
     dossier_component_get,
@@ -33,7 +33,8 @@ from motcua.dossiers.portal_selectors import (
 )
 from motcua.dossiers.services import dossier_supplement, dossier_withdraw
 from motcua.dossiers.services.components import dossier_component_attach
-from motcua.dossiers.status import DossierAction, DossierStatus
+from motcua.dossiers.status import FEE_PAYABLE, DossierAction, DossierStatus
+from motcua.payments.selectors import order_latest
 
 from ...forms import ComponentUploadForm, SupplementForm, WithdrawForm
 from .common import (
@@ -134,6 +135,8 @@ def render_detail(
         "withdraw_form": withdraw_form or WithdrawForm(initial={"version": dossier.lock_version}),
         "max_mb": max_upload_mb(),
         "forms": [(key, FORM_TITLES[key]) for key in dossier_form_keys(dossier) if key in APPLICANT_FORMS],
+        "payment": order_latest(dossier),
+        "payable": dossier.fee_status == FeeStatus.UNPAID and dossier.status in FEE_PAYABLE,
     }
     return render(request, "portal/dossiers/detail.html", context, status=status)
 
