@@ -29,6 +29,9 @@ from .reference import (
 from .replay import _Replay
 from .world import _Actor
 
+#: Share of online applicants who pay the fee online (the rest pay at the counter when they collect).
+ONLINE_PAYMENT_SHARE = 0.8
+
 
 class _Transitions(_Replay):
     """The services' transitions, each changing the rows as the service does and recording its event."""
@@ -87,6 +90,12 @@ class _Transitions(_Replay):
                     )
         self._record(at, A.RECEIVE, officer, to_status=S.RECEIVED, to_step=to_step,
                      unit_code=self.a.point.code, data=data)  # fmt: skip
+        if self.plan.fee:  # ``dossier_fee_paid``: online through the gateway, or at the counter
+            online = d.channel == Channel.ONLINE and self.rng.random() < ONLINE_PAYMENT_SHARE
+            amount = sum(int(f.amount) for f in self.plan.spec.fees)
+            self._record(at, A.FEE_PAID, self._applicant() if online else officer, unit_code=self.a.point.code,
+                         data={"amount": amount, "channel": "vnpay" if online else "counter",
+                               "online": online})  # fmt: skip
 
     def refuse(self, at: dt.datetime) -> None:
         d = self.d
