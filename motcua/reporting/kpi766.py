@@ -24,6 +24,8 @@ from motcua.calendar.selectors import calendar_snapshot
 from motcua.catalogue.choices import OnlineLevel, ProcedureLevel
 from motcua.catalogue.models import LegalBasis, Procedure, ProcedureVersion
 from motcua.org.models import OrgUnit
+from motcua.payments.errors import GatewayNotConfigured
+from motcua.payments.services import merchant_for
 
 from .figures import Figures, Tree, period_figures, period_flows, rollup
 from .periods import Period
@@ -54,8 +56,8 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("3.1", _("TTHC cung cấp dịch vụ công trực tuyến"), D("0.8"), "catalogue"),
     Definition("3.2", _("Dịch vụ công trực tuyến có phát sinh hồ sơ"), D(1), "dossiers"),
     Definition("3.3", _("Hồ sơ nộp trực tuyến"), D("0.5"), "dossiers"),
-    Definition("3.5", _("TTHC có phí được cấu hình thanh toán trực tuyến"), D("0.8"), "none"),
-    Definition("3.5b", _("TTHC có phí đã phát sinh giao dịch thanh toán trực tuyến"), D(1), "none"),
+    Definition("3.5", _("TTHC có phí được cấu hình thanh toán trực tuyến"), D("0.8"), "catalogue"),
+    Definition("3.5b", _("TTHC có phí đã phát sinh giao dịch thanh toán trực tuyến"), D(1), "dossiers"),
     Definition("3.6", _("Hồ sơ thanh toán trực tuyến"), D(1), "dossiers"),
     Definition("4.1", _("Hồ sơ có kết quả điện tử"), D(1), "dossiers"),
     Definition("4.2", _("Hồ sơ số hóa thành phần và kết quả"), D("0.8"), "dossiers"),
@@ -164,8 +166,9 @@ class Scorecard:
         }
 
 
-#: What 766 item 3.2 reads per procedure (online services that had at least one online dossier).
-ONLINE_BY_PROCEDURE = ("received_online",)
+#: What items 3.2 and 3.5b read per procedure: online services with at least one online dossier, fee-bearing
+#: procedures with at least one online payment.
+ONLINE_BY_PROCEDURE = ("received_online", "paid_online")
 
 
 def profile_name() -> str:
@@ -207,6 +210,11 @@ class Catalogue:
             .values_list("procedure_id", "last")
         )
         self.cal = calendar_snapshot()
+        self.agency_codes: dict[int, str] = dict(
+            OrgUnit.objects.filter(pk__in={v.agency_id for v in self.versions if v.agency_id}).values_list(
+                "pk", "code"
+            )
+        )
 
     def of(self, unit: OrgUnit, tree: Tree) -> list[ProcedureVersion]:
         """Current versions of the published procedures this unit (with its subtree) resolves."""
@@ -217,6 +225,15 @@ class Catalogue:
         if own or unit.kind != "commune":
             return own
         return [v for v in self.versions if v.level == ProcedureLevel.COMMUNE]
+
+    def pays_online(self, version: ProcedureVersion) -> bool:
+        """Online payment is configured for the agency that collects the procedure's fees."""
+        code = self.agency_codes.get(version.agency_id or 0, "")
+        try:
+            merchant_for(code)
+        except GatewayNotConfigured:
+            return False
+        return True
 
     def _working_days(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to ``end``; calendar days × 5/7 outside the calendar's years."""
@@ -240,7 +257,9 @@ class Catalogue:
             return self._working_days(v.decision_date, v.published_on) <= 5
 
         online = [v for v in versions if v.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL)]
+        fee_bearing = [v for v in versions if v.has_fees]
         return {
+            "3.5": (sum(self.pays_online(v) for v in fee_bearing), len(fee_bearing)),
             "1.1": (sum(on_time(v) for v in decided), len(decided)),
             "1.2": (sum(public_in_time(v) for v in decided), len(decided)),
             "1.3": (sum(v.parts_complete for v in versions), len(versions)),
@@ -277,6 +296,10 @@ def kpi766(
     with_online = {
         key[1] for key, fig in per_procedure.items() if key[0] in members and fig["received_online"] > 0
     }
+    fee_ids = {v.procedure_id for v in versions if v.has_fees}
+    paid_online = {
+        key[1] for key, fig in per_procedure.items() if key[0] in members and fig.get("paid_online", 0) > 0
+    }
     handled = f["received_total"]
     late_share = f["resolved_late"] + f["in_progress_overdue"]
     counts: dict[str, tuple[int, int]] = {
@@ -285,8 +308,7 @@ def kpi766(
         "2.1": (f["resolved_early"] + f["resolved_on_time"] + f["in_progress_within"], handled),
         "3.2": (len(online_ids & with_online), len(online_ids)),
         "3.3": (f["received_online"], f["received"]),
-        "3.5": (0, 0),
-        "3.5b": (0, 0),
+        "3.5b": (len(fee_ids & paid_online), len(fee_ids)),
         "3.6": (f["paid_online"], f["received_fee"]),
         "4.1": (f["resolved_e_result"], f["resolved_paper_result"]),
         "4.2": (f["resolved_digitised_complete"], f["resolved"]),
