@@ -41,4 +41,5 @@ urlpatterns = [
     path("chi-so/", include("motcua.backoffice.urls_scorecard")),
     path("canh-bao/", include("motcua.backoffice.urls_risk")),
     path("ke-hoach/", include("motcua.backoffice.urls_plan")),
+    path("thanh-toan/", include("motcua.backoffice.urls_payments")),
 ]
