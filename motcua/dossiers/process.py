@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
-from motcua.catalogue.choices import END, StepUnitKind
-from motcua.catalogue.conditions import ConditionFacts, available_actions
+from motcua.catalogue.choices import END, ConditionKey, StepUnitKind
+from motcua.catalogue.conditions import ConditionFacts, available_actions, condition_holds
 from motcua.catalogue.spec import ActionSpec, ProcedureSpec, StepSpec
 from motcua.org.models import OrgUnit
 
@@ -73,6 +73,17 @@ def choose_action(dossier: Dossier, step: DossierStep, *, actor: User | None, to
     for action in options:
         if action.to_step == to_step:
             return action
+    facts = facts_of(dossier, spec)
+    for action in spec.process.actions:
+        unmet = [c for c in action.conditions if not condition_holds(c, facts)]
+        if action.from_step == step.step_code and action.to_step == to_step and unmet:
+            raise ActionNotAllowed(
+                _("Chưa thể chuyển từ bước “%(step)s” sang “%(to)s”: chưa đủ điều kiện — %(unmet)s."),
+                code="conditions_not_met",
+                step=step.name,
+                to=to_step,
+                unmet="; ".join(str(ConditionKey(c).label) for c in unmet if c in ConditionKey.values),
+            )
     targets = ", ".join(a.to_step for a in options) or "—"
     raise ActionNotAllowed(
         _("Không thể chuyển từ bước “%(step)s” sang “%(to)s”. Có thể chuyển sang: %(targets)s."),
