@@ -33,7 +33,7 @@ def test_sandbox_flow_pays_and_the_receipt_downloads(people, dossier, client):
     assert path == "/sandbox/vnpay/"
     sandbox = client.get(f"{path}?{query}")
     assert sandbox.status_code == 200
-    assert "125000" in sandbox.content.decode()
+    assert "125.000 đ" in sandbox.content.decode()  # grouped as in Vietnamese
     back = client.post(f"{path}?{query}", {"outcome": "paid"})
     assert back.status_code == 302
     ret_path, ret_query = path_and_query(back["Location"])
