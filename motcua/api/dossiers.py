@@ -27,7 +27,6 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from motcua.accounts.models import AccountKind, User
-from motcua.calendar.selectors import calendar_snapshot_memo
 from motcua.catalogue.selectors import procedure_get_published
 from motcua.dossiers.access import dossier_actions_for, dossier_get_for_user
 from motcua.dossiers.errors import DossierError, InvalidDossierInput
@@ -454,8 +453,7 @@ def _act(
     user = _user(request)
     try:
         dossier = _find_for_transition(user, ref) if compact else dossier_get_by_ref(user=user, ref=ref)
-        with calendar_snapshot_memo():  # closing a step and opening the next check the calendar once
-            dossier = action(dossier, user)
+        dossier = action(dossier, user)  # a transition checks the calendar once (services.common)
     except DossierError as exc:
         return _error(exc)
     return Status(200, _action_result(dossier, user) if compact else _detail(dossier, user))

@@ -4,13 +4,16 @@ public like the national portal's quality page; the dossiers behind a figure sta
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from motcua.org.models import OrgUnit
 from motcua.reporting.figures import Tree, period_figures, rollup
 from motcua.reporting.kpi766 import PROFILES, kpi766
 from motcua.reporting.periods import InvalidPeriod, Period, parse_period
@@ -98,8 +101,16 @@ def _period(period: Period) -> dict[str, Any]:
     return {"label": period.label, "start": period.start, "end": period.end}
 
 
-def _not_found(code: str | None) -> Status[object]:
-    return Status(404, {"code": "unit_not_found", "message": f"Không tìm thấy đơn vị có mã {code}."})
+def _answer(params: PeriodIn, build: Callable[[Period, Tree, OrgUnit], dict[str, Any]]) -> Status[object]:
+    """Resolve the period and the unit of ``params`` (400 / 404 with a stable code), then ``build``."""
+    try:
+        period, tree, unit = _resolve(params)
+    except InvalidPeriod as exc:
+        return Status(400, {"code": exc.code, "message": str(exc)})
+    if unit is None:
+        message = _("Không tìm thấy đơn vị có mã %(code)s.") % {"code": params.unit}
+        return Status(404, {"code": "unit_not_found", "message": message})
+    return Status(200, build(period, tree, unit))
 
 
 @router.get(
@@ -108,14 +119,9 @@ def _not_found(code: str | None) -> Status[object]:
     summary="Decision 766 indicators of a unit for a period",
 )
 def kpi766_api(request: HttpRequest, params: Query[KpiIn]) -> Status[object]:
-    try:
-        period, tree, unit = _resolve(params)
-    except InvalidPeriod as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    if unit is None:
-        return _not_found(params.unit)
-    card = kpi766(unit, period, tree=tree, profile=params.profile)
-    return Status(200, card.as_dict())
+    return _answer(
+        params, lambda period, tree, unit: kpi766(unit, period, tree=tree, profile=params.profile).as_dict()
+    )
 
 
 @router.get(
@@ -124,13 +130,12 @@ def kpi766_api(request: HttpRequest, params: Query[KpiIn]) -> Status[object]:
     summary="Period figures of a unit (Biểu 06 columns)",
 )
 def figures_api(request: HttpRequest, params: Query[PeriodIn]) -> Status[object]:
-    try:
-        period, tree, unit = _resolve(params)
-    except InvalidPeriod as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    if unit is None:
-        return _not_found(params.unit)
-    figures = rollup(period_figures(period), tree, unit.pk)
-    return Status(
-        200, {"unit": unit.code, "unit_name": unit.name, "period": _period(period), "figures": figures}
+    return _answer(
+        params,
+        lambda period, tree, unit: {
+            "unit": unit.code,
+            "unit_name": unit.name,
+            "period": _period(period),
+            "figures": rollup(period_figures(period), tree, unit.pk),
+        },
     )

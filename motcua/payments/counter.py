@@ -30,9 +30,11 @@ from motcua.dossiers.access import LEADER_ROLES, staff_scope
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_fee_paid
 from motcua.dossiers.status import FEE_PAYABLE, DossierStatus
+from motcua.org.models import OrgUnit
 
 from .errors import NothingToPay, PaymentError
 from .models import OPEN_ORDER_STATES, OrderStatus, PayChannel, PaymentOrder, PaymentTransaction, TxnStatus
+from .services import order_mark_paid
 
 #: The channels an officer records by hand.
 OFFLINE_CHANNELS: frozenset[str] = frozenset({PayChannel.COUNTER, PayChannel.BANK_TRANSFER})
@@ -74,6 +76,13 @@ class ReceiptNumberTaken(PaymentError):
 
 
 # -- access -----------------------------------------------------------------------------------------------
+
+
+def collecting_units_visible(user: User) -> QuerySet[OrgUnit]:
+    """The collecting units of the orders ``user`` sees (a filter's options)."""
+    return OrgUnit.objects.filter(
+        pk__in=orders_visible_queryset(user).order_by().values("agency_id")
+    ).order_by("name")
 
 
 def orders_visible_queryset(user: User) -> QuerySet[PaymentOrder]:
@@ -300,11 +309,7 @@ def payment_order_record_offline(
                     raw_params={"receipt_number": number, "recorded_by": actor.get_username(), "note": note},
                     completed_at=when,
                 )
-                locked.status = OrderStatus.PAID
-                locked.channel = channel
-                locked.paid_at = when
-                locked.receipt_number = number
-                locked.save(update_fields=["status", "channel", "paid_at", "receipt_number"])
+                order_mark_paid(locked, channel=channel, at=when, receipt_number=number)
         except IntegrityError as exc:
             raise ReceiptNumberTaken(
                 _("Số biên lai %(number)s vừa được dùng cho một khoản thu khác; vui lòng kiểm tra lại."),

@@ -126,4 +126,6 @@ class ReceiptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.year}: {self.last}"
+
+
 from .models_reconcile import *  # noqa: E402,F403

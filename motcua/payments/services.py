@@ -267,19 +267,26 @@ def _ipn_settle(values: dict[str, str], *, merchant_key: str) -> IpnReply:
     return CONFIRMED
 
 
-def _credit(order: PaymentOrder, txn: PaymentTransaction, *, at: dt.datetime) -> None:
+def order_mark_paid(order: PaymentOrder, *, channel: str, at: dt.datetime, receipt_number: str) -> None:
+    """The one place an order becomes paid (online, at the counter, by transfer); the caller holds its lock
+    and writes the audit row and the dossier's ``fee_paid`` in the same transaction."""
     order.status = OrderStatus.PAID
     order.paid_at = at
-    order.channel = txn.gateway
-    order.receipt_number = _issue_receipt_number(order, at)
+    order.channel = channel
+    order.receipt_number = receipt_number
     order.save(update_fields=["status", "paid_at", "channel", "receipt_number"])
+
+
+def _credit(order: PaymentOrder, txn: PaymentTransaction, *, at: dt.datetime) -> None:
+    receipt = _issue_receipt_number(order, at)
+    order_mark_paid(order, channel=txn.gateway, at=at, receipt_number=receipt)
     audit_record(
         action="payment.paid",
         obj=order,
         data={
             "txn_ref": txn.txn_ref,
             "amount": order.amount,
-            "receipt": order.receipt_number,
+            "receipt": receipt,
             "gateway_txn_no": txn.gateway_txn_no,
         },
     )
@@ -287,7 +294,7 @@ def _credit(order: PaymentOrder, txn: PaymentTransaction, *, at: dt.datetime) ->
     if dossier.status in FEE_PAYABLE:
         dossier_fee_paid(
             dossier=dossier,
-            order_ref=order.receipt_number,
+            order_ref=receipt,
             amount=order.amount,
             channel=txn.gateway,
             online=True,

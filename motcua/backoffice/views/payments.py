@@ -37,6 +37,7 @@ from motcua.dossiers.errors import DossierError
 from motcua.dossiers.status import FEE_PAYABLE
 from motcua.org.models import OrgUnit
 from motcua.payments.counter import (
+    collecting_units_visible,
     leads_collecting_unit,
     may_collect,
     order_get_for_user,
@@ -175,8 +176,7 @@ def _day(value: str | None) -> dt.date:
 
 def _units(user: User) -> list[OrgUnit]:
     """The collecting units of the orders the officer sees (the unit filter's options)."""
-    agencies = orders_visible_queryset(user).order_by().values("agency_id")
-    return list(OrgUnit.objects.filter(pk__in=agencies).order_by("name"))
+    return list(collecting_units_visible(user))
 
 
 def _filtered(

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from motcua.catalogue.models import Sector
+from motcua.catalogue.selectors import sector_list
 from motcua.dossiers.access import dossier_visible_queryset
 from motcua.org.models import OrgUnit
 from motcua.org.selectors import orgunit_get_by_code, orgunit_subtree_ids
@@ -154,7 +154,7 @@ def scorecard_drilldown(request: HttpRequest) -> HttpResponse:
     sector = None
     sector_param = request.GET.get("sector", "")
     if sector_param:
-        sector = Sector.objects.filter(pk=int(sector_param)).first() if sector_param.isdigit() else None
+        sector = sector_list().filter(pk=int(sector_param)).first() if sector_param.isdigit() else None
         if sector is None:
             raise Http404(_("Không tìm thấy lĩnh vực."))
     members = orgunit_subtree_ids(unit, include_self=True)

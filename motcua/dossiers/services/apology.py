@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +13,10 @@ from ..announce import announce
 from ..errors import InvalidDossierInput
 from ..models import Dossier
 from ..status import DossierAction
-from .common import begin, commit_change, now, require_text
+from .common import begin, commit_change, now, require_text, transition
 
 
-@transaction.atomic
+@transition
 def dossier_apologise(
     *,
     dossier: Dossier,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import AccountKind, User
@@ -17,7 +16,7 @@ from ..errors import ActionNotAllowed, InvalidDossierInput
 from ..models import ApplicantKind, Channel, Dossier, DossierComponent, FeeStatus
 from ..procedure import procedure_spec
 from ..status import DossierAction, DossierStatus
-from .common import begin, commit_change, now
+from .common import begin, commit_change, now, transition
 
 
 def _agency(code: str) -> OrgUnit | None:
@@ -65,7 +64,7 @@ def fee_status_for(version: ProcedureVersion) -> str:
     return FeeStatus.UNPAID if any(f.amount > 0 for f in procedure_spec(version).fees) else FeeStatus.NONE
 
 
-@transaction.atomic
+@transition
 def dossier_create_draft(
     *,
     applicant: User,
@@ -122,7 +121,7 @@ def dossier_create_draft(
     return dossier
 
 
-@transaction.atomic
+@transition
 def dossier_update_draft(
     *, dossier: Dossier, applicant: User, form_data: dict[str, Any], address: str | None = None
 ) -> Dossier:
@@ -135,7 +134,7 @@ def dossier_update_draft(
     return dossier
 
 
-@transaction.atomic
+@transition
 def dossier_submit(*, dossier: Dossier, applicant: User, expected_version: int | None = None) -> Dossier:
     """Send the draft to the receiving point: it gets its code and lands in the intake queue."""
     dossier = begin(dossier, actor=applicant, action=DossierAction.SUBMIT, expected_version=expected_version)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
+from motcua.calendar.selectors import calendar_snapshot_memo
 
 from ..access import current_step, dossier_require, settle_current_step
 from ..errors import ConcurrentChange, DossierNotFound, InvalidDossierInput, InvalidTransition
@@ -16,6 +20,21 @@ from ..events import dossier_event_record
 from ..hooks import run_event_hooks
 from ..models import Dossier, DossierStep
 from ..status import TRANSITIONS, DossierAction, DossierStatus
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def transition(service: Callable[P, R]) -> Callable[P, R]:
+    """One transition service: one transaction, and the calendar checked once for all its deadlines
+    (closing a step and opening the next each ask for a calendar), whichever edge calls it."""
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with calendar_snapshot_memo(), transaction.atomic():
+            return service(*args, **kwargs)
+
+    return run
 
 
 def lock_dossier(dossier: Dossier, *, expected_version: int | None = None) -> Dossier:

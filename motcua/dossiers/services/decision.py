@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
@@ -14,11 +13,11 @@ from ..models import Decision, Dossier, ReturnMethod
 from ..procedure import classify_finish, procedure_spec
 from ..process import is_decision_action, next_targets
 from ..status import DossierAction, DossierStatus
-from .common import begin, commit_change, now, open_step, require_open_step
+from .common import begin, commit_change, now, open_step, require_open_step, transition
 from .steps import close_step, open_new_step
 
 
-@transaction.atomic
+@transition
 def dossier_decide(
     *, dossier: Dossier, actor: User, decision: str, note: str = "", expected_version: int | None = None
 ) -> Dossier:
@@ -73,7 +72,7 @@ def dossier_decide(
     )
 
 
-@transaction.atomic
+@transition
 def dossier_return_result(
     *, dossier: Dossier, officer: User, method: str, note: str = "", expected_version: int | None = None
 ) -> Dossier:

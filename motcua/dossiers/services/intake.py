@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
@@ -25,7 +24,7 @@ from ..procedure import calendar_for, dossier_due, procedure_spec
 from ..process import is_receiving_step
 from ..status import DossierAction, DossierStatus
 from .apply import create_components, fee_status_for, resolve_units
-from .common import begin, commit_change, now, open_step, require_text
+from .common import begin, commit_change, now, open_step, require_text, transition
 from .steps import open_new_step
 
 
@@ -89,7 +88,7 @@ def component_summary(components: Iterable[DossierComponent]) -> dict[str, int]:
     }
 
 
-@transaction.atomic
+@transition
 def dossier_receive(
     *, dossier: Dossier, officer: User, checked_component_ids: Iterable[int], note: str = "",
     expected_version: int | None = None,
@@ -158,7 +157,7 @@ def _validated(applicant: CounterApplicant) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transition
 def dossier_receive_at_counter(
     *,
     officer: User,
@@ -230,7 +229,7 @@ def dossier_receive_at_counter(
     return dossier
 
 
-@transaction.atomic
+@transition
 def dossier_refuse(
     *, dossier: Dossier, officer: User, reason: str, expected_version: int | None = None
 ) -> Dossier:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
@@ -16,12 +15,12 @@ from ..models import Dossier, HandoverMode
 from ..procedure import procedure_spec
 from ..process import choose_action, is_decision_action, is_receiving_step
 from ..status import DossierAction, DossierStatus
-from .common import begin, commit_change, now, open_step, require_open_step
+from .common import begin, commit_change, now, open_step, require_open_step, transition
 from .intake import component_summary
 from .steps import close_step, open_new_step
 
 
-@transaction.atomic
+@transition
 def dossier_route(
     *, dossier: Dossier, officer: User, to_step: str | None = None, paper: bool = False,
     expected_version: int | None = None,
@@ -78,7 +77,7 @@ def _first_target(dossier: Dossier, step: object) -> str:
     return ""
 
 
-@transaction.atomic
+@transition
 def dossier_assign(
     *, dossier: Dossier, actor: User, assignee: User, expected_version: int | None = None
 ) -> Dossier:
@@ -105,7 +104,7 @@ def dossier_assign(
     )
 
 
-@transaction.atomic
+@transition
 def dossier_forward(
     *, dossier: Dossier, actor: User, to_step: str, note: str = "", paper: bool = False,
     expected_version: int | None = None,
@@ -150,7 +149,7 @@ def dossier_forward(
     )
 
 
-@transaction.atomic
+@transition
 def dossier_send_back(
     *, dossier: Dossier, actor: User, to_step: str, note: str, expected_version: int | None = None
 ) -> Dossier:

@@ -14,11 +14,11 @@ from ..errors import InvalidDossierInput
 from ..models import Dossier, DossierPause, PauseKind
 from ..procedure import SUPPLEMENT_WAIT_DAYS, procedure_spec, supplement_deadline
 from ..status import DossierAction, DossierStatus
-from .common import begin, commit_change, now, open_step, require_text
+from .common import begin, commit_change, now, open_step, require_text, transition
 from .pauses import pause_close, pause_open
 
 
-@transaction.atomic
+@transition
 def dossier_request_supplement(
     *, dossier: Dossier, actor: User, reason: str, items: list[str], expected_version: int | None = None
 ) -> Dossier:
@@ -63,7 +63,7 @@ def dossier_request_supplement(
     )
 
 
-@transaction.atomic
+@transition
 def dossier_supplement(
     *, dossier: Dossier, actor: User, note: str = "", expected_version: int | None = None
 ) -> Dossier:

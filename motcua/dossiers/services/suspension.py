@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 
 from ..models import Dossier, PauseKind
 from ..status import DossierAction, DossierStatus
-from .common import begin, commit_change, now, open_step, require_text
+from .common import begin, commit_change, now, open_step, require_text, transition
 from .pauses import pause_close, pause_open
 
 
-@transaction.atomic
+@transition
 def dossier_suspend(
     *, dossier: Dossier, actor: User, reason: str, legal_basis: str, expected_version: int | None = None
 ) -> Dossier:
@@ -40,7 +39,7 @@ def dossier_suspend(
     )
 
 
-@transaction.atomic
+@transition
 def dossier_resume(
     *, dossier: Dossier, actor: User, note: str = "", expected_version: int | None = None
 ) -> Dossier:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
@@ -10,11 +9,11 @@ from motcua.accounts.models import User
 from ..announce import announce
 from ..models import Dossier, DossierStep
 from ..status import DossierAction, DossierStatus
-from .common import begin, commit_change, now, open_step, require_text
+from .common import begin, commit_change, now, open_step, require_text, transition
 from .pauses import pause_close
 
 
-@transaction.atomic
+@transition
 def dossier_withdraw(
     *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
 ) -> Dossier:
