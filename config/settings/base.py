@@ -37,8 +37,11 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.documents",
     "motcua.dossiers",
+    "motcua.wallet",
+    "motcua.results",
     "motcua.payments",
     "motcua.reporting",
+    "motcua.integrations",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -113,6 +116,23 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files are content-addressed (motcua.core.blobs) and only ever served through permission-checked views.
+# Setting MOTCUA_S3_BUCKET stores them in an S3-compatible bucket instead of MEDIA_ROOT (django-storages).
+MOTCUA_S3_BUCKET = env_str("MOTCUA_S3_BUCKET", "")
+if MOTCUA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MOTCUA_S3_BUCKET,
+            "endpoint_url": env_str("MOTCUA_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("MOTCUA_S3_REGION", "") or None,
+            "access_key": env_str("MOTCUA_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("MOTCUA_S3_SECRET_KEY", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,  # same name = same bytes (content-addressed)
+        },
+    }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -173,3 +193,24 @@ MOTCUA_PAYMENT_GATEWAYS: dict[str, dict[str, str]] = {
         "pay_url": env_str("MOTCUA_VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"),
     }
 }
+
+# -- results, signing, registries (docs/architecture/results-and-data-store.md) -------------------------
+# Where `motcua dev_certs` writes the local test CA and agency certificates (dev and demo only).
+MOTCUA_CERTS_DIR = env_str("MOTCUA_CERTS_DIR", str(BASE_DIR / "var" / "certs"))
+# Signing credentials per resolving agency (org-unit code; "default" for the others). Each entry is either
+# {"pkcs12": path, "passphrase": "..."} or {"pkcs11_lib": path, "token_label": ..., "key_label": ...,
+# "user_pin": ...}. Empty: the agency certificates made by `motcua dev_certs` under MOTCUA_CERTS_DIR.
+MOTCUA_SIGNERS: dict[str, dict[str, str]] = {}
+# Trust roots for verifying signed results (PEM files). Empty: the dev CA under MOTCUA_CERTS_DIR.
+MOTCUA_TRUST_ROOTS: list[str] = env_list("MOTCUA_TRUST_ROOTS", [])
+# National registries (population database, business registry): "fake" (local, realistic data and
+# errors) or "http" with the base URL of the X-Road-like gateway.
+MOTCUA_REGISTRIES = {
+    "population": {"backend": env_str("MOTCUA_POPULATION_BACKEND", "fake"),
+                   "url": env_str("MOTCUA_POPULATION_URL", ""),
+                   "timeout": env_int("MOTCUA_REGISTRY_TIMEOUT", 8)},
+    "business": {"backend": env_str("MOTCUA_BUSINESS_BACKEND", "fake"),
+                 "url": env_str("MOTCUA_BUSINESS_URL", ""),
+                 "timeout": env_int("MOTCUA_REGISTRY_TIMEOUT", 8)},
+}
+MOTCUA_REGISTRY_CLIENT_ID = env_str("MOTCUA_REGISTRY_CLIENT_ID", "VN/GOV/H56/MOTCUA")

@@ -42,4 +42,8 @@ urlpatterns = [
     path("canh-bao/", include("motcua.backoffice.urls_risk")),
     path("ke-hoach/", include("motcua.backoffice.urls_plan")),
     path("thanh-toan/", include("motcua.backoffice.urls_payments")),
+    # Issue 7: data store at the counter, issued results, national registry look-ups.
+    path("kho-du-lieu/", include("motcua.backoffice.urls_wallet")),
+    path("ket-qua/", include("motcua.backoffice.urls_results")),
+    path("tra-cuu-csdl/", include("motcua.backoffice.urls_registries")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import home, quality
 from .views.calendar import working_calendar
@@ -38,4 +38,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/dung-giai-quyet/", my_dossier_views.withdraw, name="dossier_withdraw"),
     path("tra-cuu-ho-so/", dossier_public_views.status_lookup, name="dossier_status_lookup"),
     path("danh-gia-chat-luong/", quality.quality, name="quality"),
+    # Issue 7: the citizen's data store and access ledger; public verification of issued results.
+    path("kho-du-lieu/", include("motcua.portal.urls_wallet")),
+    path("verify/", include("motcua.portal.urls_verify")),
 ]
