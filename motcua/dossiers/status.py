@@ -46,6 +46,7 @@ class DossierAction(models.TextChoices):
     WITHDRAW = "withdraw", _("Dừng theo yêu cầu")
     CLOSE = "close", _("Đóng hồ sơ")
     FEE_PAID = "fee_paid", _("Nộp phí, lệ phí")
+    RESULT_ISSUED = "result_issued", _("Ban hành kết quả điện tử")
 
 
 S = DossierStatus
@@ -106,6 +107,9 @@ TRANSITIONS: dict[str, Transition] = {
         # Recorded by the payments app (a gateway's confirmed payment, or a counter receipt); the status
         # does not change. Not while a draft (nothing is due yet) nor after the story is over.
         _t(A.FEE_PAID, FEE_PAYABLE, None),
+        # Recorded by the results app once the signed electronic result (or the certified scan of a paper
+        # result) is in the registry; the status does not change.
+        _t(A.RESULT_ISSUED, {S.RESULT_READY, S.RETURNED}, None),
     )
 }
 

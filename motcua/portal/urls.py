@@ -41,4 +41,8 @@ urlpatterns = [
     # Issue 7: the citizen's data store and access ledger; public verification of issued results.
     path("kho-du-lieu/", include("motcua.portal.urls_wallet")),
     path("verify/", include("motcua.portal.urls_verify")),
+    path("ket-qua-cua-toi/", include("motcua.portal.urls_results")),
+    path("ai-da-xem-du-lieu/", include("motcua.portal.urls_ledger")),
+    # The local fakes of the national registries, spoken to over HTTP like the real gateway (dev/demo/tests).
+    path("sandbox/csdl/", include("motcua.portal.urls_registry_sandbox")),
 ]

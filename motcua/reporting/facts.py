@@ -87,6 +87,12 @@ def fold(state: State, event: Event, static: Static) -> State:
         if not data.get("online") or state.get("po"):
             return state
         return {**state, "po": _iso(at)}
+    if action == "result_issued":
+        # The signed electronic result (or the certified scan of a paper one) registered after the
+        # decision: counted on the decision's day (766 items 4.1, 4.2).
+        if state.get("k") != "decided" or state.get("er") or not data.get("e_result"):
+            return state
+        return {**state, "er": True}
     if action == "receive" and not state.get("r"):
         components = data.get("components") or {}
         return {
@@ -209,7 +215,7 @@ def contribution(state: State) -> Changes:
         changes[(end_day, f"resolved_{state['cls']}")] += 1
         if state.get("k") != "decided":
             changes[(end_day, "resolved_stopped")] += 1
-        if state.get("er"):
+        if state.get("er") and state["pr"]:  # 766 item 4.1: a paper result also issued electronically
             changes[(end_day, "resolved_e_result")] += 1
         if state["pr"]:
             changes[(end_day, "resolved_paper_result")] += 1

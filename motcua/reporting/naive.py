@@ -134,10 +134,10 @@ def _conditions(start: dt.datetime, after: dt.datetime) -> dict[str, Q]:
     e_result = Q(
         Exists(
             DossierEvent.objects.filter(
-                dossier=OuterRef("pk"), action=DossierAction.DECIDE, data__e_result=True
+                dossier=OuterRef("pk"), action=DossierAction.RESULT_ISSUED, data__e_result=True
             )
         )
-    )
+    ) & Q(status__in=DECIDED)
     paper = Q(procedure_version__result_type=ResultType.PAPER)
     digitised = _component(digitised=True)
     on_earlier_day = Q(LessThan(TruncDate("finished_at", tzinfo=TZ), TruncDate("due_at", tzinfo=TZ)))
@@ -160,7 +160,7 @@ def _conditions(start: dt.datetime, after: dt.datetime) -> dict[str, Q]:
         "resolved_early": resolved & early,
         "resolved_late": resolved & late,
         "resolved_stopped": resolved & stopped,
-        "resolved_e_result": resolved & e_result,
+        "resolved_e_result": resolved & e_result & paper,
         "resolved_paper_result": resolved & paper,
         "resolved_digitised_complete": resolved & digitised & (e_result | ~paper),
         # Paid online: counted on the later of the payment and the receipt (the first online payment).

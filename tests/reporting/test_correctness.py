@@ -215,6 +215,10 @@ class Desk:
         note = "Không đủ điều kiện theo quy định" if decision == "not_eligible" else ""
         return s.dossier_decide(dossier=self.fresh(d), actor=self.leader(d), decision=decision, note=note)
 
+    def result_issued(self, d, at, kind):
+        self.clock(at)
+        return s.dossier_result_issued(dossier=self.fresh(d), actor=self.officer(d), result_code=f"KQ{d.pk}", kind=kind)
+
     def give_back(self, d, at, method="counter"):
         self.clock(at)
         d = self.fresh(d)
@@ -337,6 +341,7 @@ def build(k):
     assert due(d) == mar(9, 17)
     k.route(d, mar(2, 9, 30))
     k.decide(d, mar(5, 10))
+    k.result_issued(d, mar(5, 11), kind="electronic")  # an electronic-result procedure: not counted in 4.1
     k.give_back(d, mar(5, 14), method="online")
     # A02 counter, received Tue 3/3, due Tue 10/3; not eligible, decided on the due day at 15:00,
     #     returned at the counter Wed 11/3. +rcv counter; on time; returned.
@@ -511,12 +516,14 @@ def build(k):
 
     # ---- Unit B (H56.101), procedure PB: 3 working days, restart after a supplement, paper result, fee. --
     # B01 online (partly online procedure: not "toàn trình"), received Mon 2/3, due Thu 5/3; decided
-    #     Wed 4/3, returned at the counter. +rcv online (fee, paper result, dig); early; returned.
+    #     Wed 4/3, returned at the counter; the paper result is scanned and certified the next day.
+    #     +rcv online (fee, paper result, dig); early; returned; e-result (counted on the decision's day).
     d = k.online("B01", "B", mar(2, 9))
     assert due(d) == mar(5, 17)
     k.route(d, mar(2, 9, 30))
     k.decide(d, mar(4, 9))
     k.give_back(d, mar(4, 15))
+    k.result_issued(d, mar(5, 9), kind="digitised_paper")
     # B02 counter, received Mon 2/3 10:00, due Thu 5/3; decided Thu 5/3 16:00. +rcv counter; on time.
     d = k.counter("B02", "B", mar(2, 10))
     assert due(d) == mar(5, 17)
@@ -605,7 +612,7 @@ EXPECTED = {
         "received_reused": 1,  # A22
         "received_from_store": 1,  # A23
         "resolved_stopped": 4,  # A07 A08 withdrawn, A18 A19 closed
-        "resolved_e_result": 0,  # no result is signed electronically yet
+        "resolved_e_result": 0,  # 4.1 counts paper results only: A01's electronic result is not counted
         "resolved_paper_result": 0,
         "resolved_digitised_complete": 11,  # resolved and online: A01 A04 A05 A07 A18 A20 A21 A22 A23 A26 A28
         "returned": 3, "returned_online": 1,  # A01 (online), A02, A25
@@ -634,9 +641,9 @@ EXPECTED = {
         "received_fee": 9, "received_paper_result": 9,
         "received_digitised": 4, "received_reused": 1, "received_from_store": 1,  # B10; B12
         "resolved_stopped": 1,  # B12
-        "resolved_e_result": 0,
+        "resolved_e_result": 1,  # B01's paper result, scanned and certified
         "resolved_paper_result": 7,
-        "resolved_digitised_complete": 0,  # a paper result without an electronic copy is never complete
+        "resolved_digitised_complete": 1,  # B01; a paper result without an electronic copy is never complete
         "returned": 1, "returned_online": 0,  # B01
         "handover_electronic": 0, "handover_paper": 0,
         "supplement_requests": 2,  # B04 B09
@@ -652,8 +659,8 @@ EXPECTED = {
         "in_progress": 10, "in_progress_within": 5, "in_progress_overdue": 5,
         "received_full_online": 12, "received_fee": 9, "received_paper_result": 9,
         "received_digitised": 16, "received_reused": 2, "received_from_store": 2,
-        "resolved_stopped": 5, "resolved_e_result": 0, "resolved_paper_result": 7,
-        "resolved_digitised_complete": 11, "returned": 4, "returned_online": 1,
+        "resolved_stopped": 5, "resolved_e_result": 1, "resolved_paper_result": 7,
+        "resolved_digitised_complete": 12, "returned": 4, "returned_online": 1,
         "handover_electronic": 2, "handover_paper": 2, "supplement_requests": 9, "apologies": 1,
         "paid_online": 0,
         "open_end": 7, "overdue_end": 4, "pending_ok_end": 2, "pending_late_end": 1,
@@ -673,11 +680,11 @@ EXPECTED_766 = {
     "H56.101": {
         "2.1": (3 + 2 + 2, 11), "3.3": (4, 9), "4.3": (1, 9), "4.4": (1, 9), "5.4": (11 - (2 + 2), 11),
         "3.6": (0, 9),  # paid online / received of a procedure with a fee
-        "4.1": (0, 7),  # resolved with an electronic result / resolved of a paper-result procedure
+        "4.1": (1, 7),  # resolved with an electronic result / resolved of a paper-result procedure
     },
     "H56": {
         "2.1": (11 + 8 + 5, 35), "3.3": (16, 28), "4.3": (2, 28), "4.4": (2, 28), "5.4": (35 - (6 + 5), 35),
-        "4.2": (11, 25),  # resolved with digitised components (and an e-result where paper) / resolved
+        "4.2": (12, 25),  # resolved with digitised components (and an e-result where paper) / resolved
     },
 }  # fmt: skip
 

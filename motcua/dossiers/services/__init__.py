@@ -10,6 +10,7 @@ from .apply import dossier_create_draft, dossier_submit, dossier_update_draft
 from .decision import dossier_decide, dossier_return_result
 from .fees import dossier_fee_paid
 from .intake import dossier_receive, dossier_receive_at_counter, dossier_refuse
+from .issued import dossier_result_issued
 from .processing import dossier_assign, dossier_assign_many, dossier_forward, dossier_route, dossier_send_back
 from .supplement import dossier_close_expired_supplements, dossier_request_supplement, dossier_supplement
 from .suspension import dossier_resume, dossier_suspend
@@ -29,6 +30,7 @@ __all__ = [
     "dossier_refuse",
     "dossier_request_supplement",
     "dossier_resume",
+    "dossier_result_issued",
     "dossier_return_result",
     "dossier_route",
     "dossier_send_back",

@@ -67,7 +67,8 @@ def dossier_decide(
         note=note,
         at=moment,
         fields=["decision", "decision_note", "finished_at", "outcome"],
-        # No result is signed electronically yet (issue 7); the scorecard reads this flag (766 items 4.1, 4.2).
+        # The electronic result is counted when it is signed and registered: the results app appends a
+        # ``result_issued`` event then (766 items 4.1, 4.2).
         data={"decision": decision, "outcome": dossier.outcome, "e_result": False},
     )
 

@@ -178,6 +178,12 @@ def timeline_sentence(entry: TimelineEntry) -> str:
         if how:
             return _("Đã trả kết quả (%(how)s).") % {"how": how}
         return _("Đã trả kết quả.")
+    if a == A.RESULT_ISSUED:
+        if entry.data.get("kind") == "digitised_paper":
+            return _("Bản giấy của kết quả đã được số hóa và ký số; bản điện tử có trong kho dữ liệu của bạn.")
+        return _("Kết quả điện tử đã được ký số và lưu vào kho dữ liệu của bạn (mã %(code)s).") % {
+            "code": entry.data.get("code", "")
+        }
     if a == A.WITHDRAW:
         return _("Hồ sơ dừng giải quyết theo đề nghị của người nộp.")
     if a == A.CLOSE:
