@@ -60,6 +60,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.services.components import dossier_component_attach
 from motcua.dossiers.status import DossierStatus
+from motcua.integrations.access import dossier_read_record
 from motcua.org.models import OrgUnit
 from motcua.org.selectors import orgunit_get_by_code
 
@@ -507,6 +508,7 @@ def dossier_get_api(request: HttpRequest, ref: str) -> Status[object]:
         dossier = dossier_get_by_ref(user=user, ref=ref)
     except DossierError as exc:
         return _error(exc)
+    dossier_read_record(user=user, dossier=dossier, via="API")  # the applicant's access ledger (issue 7)
     return Status(200, _detail(dossier, user))
 
 

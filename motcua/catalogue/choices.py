@@ -111,6 +111,8 @@ class DocumentType(models.TextChoices):
     GIAY_UY_QUYEN = "GIAY_UY_QUYEN", _("Giấy ủy quyền")
     BAN_VE = "BAN_VE", _("Bản vẽ")
     TO_KHAI = "TO_KHAI", _("Tờ khai (không dùng lại)")
+    # The generic type of an issued result whose procedure names no specific one (motcua.results).
+    KET_QUA_TTHC = "KET_QUA_TTHC", _("Kết quả giải quyết thủ tục hành chính")
 
 
 #: Roles that may own a process step or take an action (auditors only read).

@@ -37,6 +37,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "applicant_types": gettext_lazy("Đối tượng thực hiện"),
     "result_type": gettext_lazy("Loại kết quả"),
     "result_name": gettext_lazy("Tên kết quả"),
+    "result_document_type": gettext_lazy("Loại giấy tờ của kết quả"),
     "time_limit": gettext_lazy("Thời hạn giải quyết"),
     "supplement_rule": gettext_lazy("Khi bổ sung hồ sơ"),
     "online_level": gettext_lazy("Mức độ dịch vụ công trực tuyến"),
@@ -58,6 +59,7 @@ _CHOICES: dict[str, Mapping[str, Any]] = {
     "level": dict(ProcedureLevel.choices),
     "resolving_unit": dict(ResolvingRule.choices),
     "result_type": dict(ResultType.choices),
+    "result_document_type": dict(DocumentType.choices),
     "supplement_rule": dict(SupplementRule.choices),
     "online_level": dict(OnlineLevel.choices),
 }

@@ -98,6 +98,9 @@ class Procedure(TimeStampedModel):
         _("loại kết quả"), max_length=20, choices=ResultType.choices, default=ResultType.PAPER
     )
     result_name = models.CharField(_("tên kết quả"), max_length=500, blank=True)
+    result_document_type = models.CharField(
+        _("loại giấy tờ của kết quả"), max_length=40, choices=DocumentType.choices, blank=True, default=""
+    )
     time_limit_amount = models.DecimalField(_("thời hạn giải quyết"), max_digits=7, decimal_places=2)
     time_limit_unit = models.CharField(_("đơn vị thời hạn"), max_length=20, choices=TimeUnit.choices)
     time_limit_after_cutoff = models.BooleanField(_("nhận sau giờ chốt tính sang ngày sau"), default=False)

@@ -90,6 +90,7 @@ def spec_from_procedure(procedure: Procedure) -> ProcedureSpec:
         applicant_types=applicants,
         result_type=procedure.result_type,
         result_name=procedure.result_name,
+        result_document_type=procedure.result_document_type,
         time_limit=TimeLimitSpec(
             procedure.time_limit_amount,
             procedure.time_limit_unit,

@@ -58,6 +58,7 @@ PROCEDURE_KEYS = frozenset(
         "applicant_types",
         "result_type",
         "result_name",
+        "result_document_type",
         "time_limit",
         "supplement_rule",
         "online_level",
@@ -218,6 +219,8 @@ class ProcedureSpec:
     supplement_rule: str = SupplementRule.EXCLUDE_WAIT.value
     online_level: str = OnlineLevel.NONE.value
     full_online_eligible: bool = False
+    # The controlled type of the result document (motcua.results files it in the holder's data store).
+    result_document_type: str = ""
     fees: tuple[FeeSpec, ...] = ()
     components: tuple[ComponentSpec, ...] = ()
     requirements: str = ""
@@ -868,6 +871,7 @@ def parse_procedure(raw: Any, *, path: str = "") -> ParseResult:
         applicant_types=applicants,
         result_type=result_type,
         result_name=result_name,
+        result_document_type=r.choice(data, "result_document_type", path, DocumentType.values, default=""),
         time_limit=_read_time_limit(r, data.get("time_limit"), r.join(path, "time_limit")),
         supplement_rule=r.choice(
             data, "supplement_rule", path, SupplementRule.values, default=SupplementRule.EXCLUDE_WAIT.value
@@ -949,6 +953,7 @@ def spec_to_dict(spec: ProcedureSpec, *, include_reviews: bool = True) -> dict[s
         "applicant_types": list(spec.applicant_types),
         "result_type": spec.result_type,
         "result_name": spec.result_name,
+        "result_document_type": spec.result_document_type,
         "time_limit": {
             "amount": _num(limit.amount),
             "unit": limit.unit,

@@ -226,16 +226,21 @@ def pdf_available() -> bool:
     return True
 
 
-def render_html_to_pdf(html: str) -> bytes:
-    """An HTML document (already rendered) as PDF bytes, with the base page and font stylesheet."""
+def render_html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+    """An HTML document (already rendered) as PDF bytes, with the base page and font stylesheet.
+
+    ``pdf_variant`` is WeasyPrint's (e.g. ``"pdf/a-3b"`` for archival documents such as issued results)."""
     engine = _load_engine()
+    options: dict[str, Any] = {"pdf_variant": pdf_variant} if pdf_variant else {}
     with _render_lock:
         document = engine.html(string=html, base_url=fonts_base_uri(), url_fetcher=engine.fetcher())
-        pdf: bytes = document.write_pdf(stylesheets=[engine.base_css], font_config=engine.font_config)
+        pdf: bytes = document.write_pdf(
+            stylesheets=[engine.base_css], font_config=engine.font_config, **options
+        )
     return pdf
 
 
-def render_pdf(template_name: str, context: Mapping[str, Any]) -> bytes:
+def render_pdf(template_name: str, context: Mapping[str, Any], *, pdf_variant: str | None = None) -> bytes:
     """Render a Django template to PDF bytes (A4, Decree 30 margins, Noto Serif 13 pt).
 
     The template sees ``for_pdf=True`` and ``font_base`` (the ``file://`` folder of the vendored fonts).
@@ -243,7 +248,7 @@ def render_pdf(template_name: str, context: Mapping[str, Any]) -> bytes:
     """
     _load_engine()  # fail before rendering the template when PDFs cannot be made at all
     html = render_to_string(template_name, {**context, "for_pdf": True, "font_base": fonts_base_uri()})
-    return render_html_to_pdf(html)
+    return render_html_to_pdf(html, pdf_variant=pdf_variant)
 
 
 def pdf_unavailable_response(

@@ -312,6 +312,22 @@ class DossierComponent(models.Model):
     digitised = models.BooleanField(_("đã số hóa"), default=False)
     origin = models.CharField(_("nguồn"), max_length=14, choices=ComponentOrigin.choices, blank=True)
     checked = models.BooleanField(_("đã kiểm tra đủ"), default=False)
+    # The file's real type (from its content); older rows leave it empty (the name's extension tells).
+    content_type = models.CharField(_("kiểu tệp"), max_length=60, blank=True)
+    # Where a component provided without an upload came from: a registry's reference, a stored document.
+    source_reference = models.CharField(_("nguồn tham chiếu"), max_length=200, blank=True)
+    # Counter digitisation (TT 01/2023 Art 8(2)): who scanned the paper original, when, and the number of
+    # pages the officer counted on paper (the scan must have as many).
+    digitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người số hóa"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    digitised_at = models.DateTimeField(_("số hóa lúc"), null=True, blank=True)
+    declared_pages = models.PositiveIntegerField(_("số trang bản giấy"), default=0)
 
     class Meta:
         ordering = ["dossier", "position"]

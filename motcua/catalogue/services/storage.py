@@ -186,6 +186,7 @@ def write_draft(procedure: Procedure, spec: ProcedureSpec, resolved: Resolved, *
     procedure.for_business = spec.for_business
     procedure.result_type = spec.result_type
     procedure.result_name = spec.result_name
+    procedure.result_document_type = spec.result_document_type
     procedure.time_limit_amount = limit.amount
     procedure.time_limit_unit = limit.unit
     procedure.time_limit_after_cutoff = limit.after_cutoff

@@ -7,6 +7,7 @@ effects (notifications) to run after commit.
 
 from .apology import dossier_apologise
 from .apply import dossier_create_draft, dossier_submit, dossier_update_draft
+from .components import dossier_component_attach, dossier_component_provide
 from .decision import dossier_decide, dossier_return_result
 from .fees import dossier_fee_paid
 from .intake import dossier_receive, dossier_receive_at_counter, dossier_refuse
@@ -21,6 +22,8 @@ __all__ = [
     "dossier_assign",
     "dossier_assign_many",
     "dossier_close_expired_supplements",
+    "dossier_component_attach",
+    "dossier_component_provide",
     "dossier_create_draft",
     "dossier_decide",
     "dossier_fee_paid",

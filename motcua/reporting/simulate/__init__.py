@@ -19,7 +19,7 @@ What the services do and this module copies (keep the two in step when a service
 * one supplement request with its pause, then the supplement, a withdrawal, or the closure by the nightly
   ``close_expired_supplements`` after 15 working days (``services.supplement``, ``services.pauses``); rare
   suspensions; one apology at least one day before the due date; withdrawals before the decision; the
-  decision (with ``e_result``) and the return of the result. Fees are taken as paid at intake.
+  decision, the signed result (``result_issued``) where there is one, and the return of the result. Fees are taken as paid at intake.
 
 A story that runs past ``end`` stops there: the dossier keeps the state it had at the end of that day and has
 no event after it. The days are simulated in blocks of ``BLOCK_DAYS``, each from its own random stream

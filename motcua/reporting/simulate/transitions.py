@@ -248,7 +248,12 @@ class _Transitions(_Replay):
             to_step = self._open_step(self.a.path.ending, at=at, by=actor).step_code
         self._record(at, A.DECIDE, actor, to_status=S.RESULT_READY, from_step=closed.step_code, to_step=to_step,
                      unit_code=step_unit.code, note=note,
-                     data={"decision": decision, "outcome": d.outcome, "e_result": e_result})  # fmt: skip
+                     data={"decision": decision, "outcome": d.outcome, "e_result": False})  # fmt: skip
+        if e_result:  # ``dossier_result_issued``: the signed result registered a minute later
+            kind = "electronic" if self.spec.result_type == "electronic" else "digitised_paper"
+            code = f"KQ-{d.code}"
+            self._record(at + dt.timedelta(minutes=1), A.RESULT_ISSUED, actor, unit_code=step_unit.code,
+                         note=code, data={"e_result": True, "code": code, "kind": kind})  # fmt: skip
 
     def return_result(self, at: dt.datetime, method: str) -> None:
         d = self.d

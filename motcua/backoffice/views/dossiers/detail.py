@@ -22,6 +22,7 @@ from motcua.dossiers.selectors import (
     step_time_left,
 )
 from motcua.dossiers.status import DossierAction, DossierStatus
+from motcua.integrations.access import dossier_read_record
 
 from ...access import staff_required
 from .common import STATUS_TONES, dossier_or_404, officer
@@ -110,6 +111,7 @@ def render_page(
         dossier = dossier_detail(user=officer(request), pk=pk)
     except DossierNotFound as exc:
         raise Http404(exc.message) from exc
+    dossier_read_record(user=officer(request), dossier=dossier)  # the applicant's access ledger (issue 7)
     context = page_context(request, dossier, bound=bound, error=error)
     return render(request, "backoffice/dossiers/detail.html", context, status=status)
 
@@ -137,6 +139,7 @@ def dossier_component_file(request: HttpRequest, pk: int, component_id: int) -> 
         obj=dossier,
         data={"component": component.pk, "sha256": component.sha256},
     )
+    dossier_read_record(user=user, dossier=dossier, component=component)
     name = component.original_name or (component.file.name or "").rsplit("/", 1)[-1]
     response = FileResponse(handle, filename=name, as_attachment=False)
     response["X-Content-Type-Options"] = "nosniff"

@@ -33,6 +33,7 @@ from motcua.org.selectors import orgunit_list
 
 from ... import forms as f
 from ...access import staff_required
+from ..registries import intake_lookup
 from .common import moment_text, officer
 from .registry import attach_files, forget_files
 
@@ -126,6 +127,9 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
         return render(request, "backoffice/dossiers/intake.html", context)
     spec = version_spec(version)
     kwargs = _form_kwargs(spec, points)
+    if request.method == "POST" and request.POST.get("lookup"):  # "Tra cứu CSDL quốc gia" (issue 7)
+        ctx = {**context, "version": version, "spec": spec}
+        return intake_lookup(request, user=user, point=point, form_kwargs=kwargs, context=ctx)
     if request.method == "POST":
         form = f.CounterIntakeForm(request.POST, request.FILES, **kwargs)
         status = 400

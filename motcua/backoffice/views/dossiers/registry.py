@@ -97,9 +97,12 @@ def _request_supplement(user: User, d: Dossier, data: dict[str, Any], form: form
     )
 
 
-def attach_files(*, dossier: Dossier, user: User, files: dict[int, Any]) -> list[str]:
+def attach_files(
+    *, dossier: Dossier, user: User, files: dict[int, Any], pages: dict[int, int] | None = None
+) -> list[str]:
     """Attach uploads to components (component id → file) inside the caller's transaction; returns the
-    stored names so the caller can remove them if the transaction is rolled back."""
+    stored names so the caller can remove them if the transaction is rolled back. ``pages``: component id →
+    the page count of the paper original (the scan must match it)."""
     if not files:
         return []
     from motcua.dossiers.services.components import dossier_component_attach  # needs motcua.core.uploads
@@ -107,8 +110,9 @@ def attach_files(*, dossier: Dossier, user: User, files: dict[int, Any]) -> list
     stored: list[str] = []
     for component_id, upload in files.items():
         component = dossier_component_attach(
-            dossier=dossier, actor=user, component_id=component_id, upload=upload
-        )
+            dossier=dossier, actor=user, component_id=component_id, upload=upload,
+            declared_pages=(pages or {}).get(component_id),
+        )  # fmt: skip
         stored.append(component.file.name or "")
     return stored
 
@@ -116,8 +120,10 @@ def attach_files(*, dossier: Dossier, user: User, files: dict[int, Any]) -> list
 def forget_files(names: list[str]) -> None:
     from django.core.files.storage import default_storage
 
+    from motcua.core.blobs import is_blob_name
+
     for name in names:
-        if name:
+        if name and not is_blob_name(name):  # blobs are shared by content: never deleted here
             default_storage.delete(name)
 
 

@@ -35,6 +35,8 @@ from motcua.dossiers.portal_selectors import dossier_component_list
 from motcua.dossiers.procedure import procedure_spec
 from motcua.dossiers.services import dossier_create_draft, dossier_submit, dossier_update_draft
 from motcua.dossiers.status import DossierStatus
+from motcua.integrations.registries import RegistryError
+from motcua.integrations.registries.uses import applicant_prefill
 from motcua.org.models import OrgUnit, OrgUnitKind
 from motcua.org.selectors import orgunit_current_units, orgunit_list
 
@@ -154,6 +156,14 @@ def apply_details(request: HttpRequest, code: str) -> HttpResponse:
     point: OrgUnit = point_form.cleaned_data["point_unit"]
     commune: OrgUnit | None = point_form.cleaned_data["commune_unit"]
     form = DossierDetailsForm(request.POST or None, field_specs=_field_specs(version))
+    prefill, prefill_error = None, ""
+    if request.method == "GET":  # pre-fill from the national registry (issue 7); on error: the empty form
+        try:
+            prefill = applicant_prefill(user=user, field_names=list(form.fields))
+        except RegistryError as exc:
+            prefill_error = str(exc)
+        if prefill is not None:
+            form = DossierDetailsForm(initial=prefill.initial, field_specs=_field_specs(version))
     if request.method == "POST" and form.is_valid():
         try:
             dossier = dossier_create_draft(
@@ -181,6 +191,8 @@ def apply_details(request: HttpRequest, code: str) -> HttpResponse:
         "start_url": f"{start_url}?{urlencode(params)}",
         "steps": _steps(2),
         "dossier": None,
+        "prefill": prefill,
+        "prefill_error": prefill_error,
     }
     return render(request, "portal/dossiers/wizard/details.html", context)
 

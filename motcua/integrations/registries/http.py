@@ -1,0 +1,115 @@
+"""The registries over HTTP: JSON through an X-Road-like security server.
+
+Every request carries the X-Road headers: ``X-Road-Client`` (this system, ``MOTCUA_REGISTRY_CLIENT_ID``),
+``X-Road-UserId`` (the officer's username or ``citizen:<personal id>``), ``X-Road-Issue`` (the dossier code,
+empty before the dossier has one), ``X-Road-Purpose`` (the stated purpose) and ``X-Road-Id`` (a request id).
+Header values are percent-encoded UTF-8 (HTTP headers are Latin-1; purposes are Vietnamese).
+
+``GET <url>/<key>`` → 200 ``{"request_id", "data"}`` | 404 not found | 5xx or no answer within the timeout →
+``RegistryUnavailable`` | anything else, or a body that is not the agreed JSON → ``RegistryError``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from .codec import business_from_json, data_of, person_from_json
+from .errors import RegistryError, RegistryNotFound, RegistryUnavailable
+from .types import BusinessRecord, LookupContext, PersonRecord
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+#: (url, headers, timeout seconds) → answer; raises ``TimeoutError`` / ``OSError`` when there is none.
+Transport = Callable[[str, dict[str, str], float], HttpAnswer]
+
+
+def urllib_transport(url: str, headers: dict[str, str], timeout: float) -> HttpAnswer:
+    request = urllib.request.Request(url, headers=headers, method="GET")  # noqa: S310 - configured URL
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return HttpAnswer(response.status, response.read(), dict(response.headers.items()))
+    except urllib.error.HTTPError as exc:
+        return HttpAnswer(exc.code, exc.read() or b"", dict(exc.headers.items()) if exc.headers else {})
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError | socket.timeout):
+            raise TimeoutError(str(exc.reason)) from exc
+        raise OSError(str(exc.reason)) from exc
+
+
+def xroad_headers(*, client_id: str, context: LookupContext, request_id: str) -> dict[str, str]:
+    def enc(value: str) -> str:
+        return quote(value, safe=" :/@.-_")
+
+    return {
+        "Accept": "application/json",
+        "X-Road-Client": enc(client_id),
+        "X-Road-UserId": enc(context.user_id()),
+        "X-Road-Issue": enc(context.dossier_code or ""),
+        "X-Road-Purpose": enc(context.purpose),
+        "X-Road-Id": enc(request_id),
+    }
+
+
+class HttpRegistry:
+    name = "http"
+
+    def __init__(
+        self, *, url: str, timeout: float, client_id: str, transport: Transport | None = None
+    ) -> None:
+        if not url:
+            raise RegistryUnavailable(code="registry_not_configured")
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.client_id = client_id
+        self.transport = transport or urllib_transport
+
+    def fetch(self, key: str, *, context: LookupContext, request_id: str) -> dict[str, Any]:
+        headers = xroad_headers(client_id=self.client_id, context=context, request_id=request_id)
+        try:
+            answer = self.transport(f"{self.url}/{quote(key, safe='')}", headers, self.timeout)
+        except TimeoutError as exc:
+            raise RegistryUnavailable(code="registry_timeout") from exc
+        except OSError as exc:
+            raise RegistryUnavailable() from exc
+        if answer.status == 404:
+            raise RegistryNotFound()
+        if answer.status == 504:
+            raise RegistryUnavailable(code="registry_timeout")
+        if answer.status >= 500:
+            raise RegistryUnavailable()
+        if answer.status != 200:
+            raise RegistryError(code="registry_refused")
+        try:
+            payload = json.loads(answer.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise RegistryError(code="registry_malformed") from exc
+        return data_of(payload)
+
+
+class HttpPopulationRegistry(HttpRegistry):
+    def lookup(self, personal_id: str, *, context: LookupContext, request_id: str) -> PersonRecord:
+        record = person_from_json(self.fetch(personal_id, context=context, request_id=request_id))
+        if record.personal_id != personal_id:
+            raise RegistryError(code="registry_malformed")
+        return record
+
+
+class HttpBusinessRegistry(HttpRegistry):
+    def lookup(self, tax_code: str, *, context: LookupContext, request_id: str) -> BusinessRecord:
+        record = business_from_json(self.fetch(tax_code, context=context, request_id=request_id))
+        if record.tax_code != tax_code:
+            raise RegistryError(code="registry_malformed")
+        return record
