@@ -34,6 +34,7 @@ setup: deps
 	$(BIN)/motcua migrate --noinput -v1
 
 seed: setup
+	$(BIN)/motcua dev_certs
 	$(BIN)/motcua seed_demo
 
 run: seed

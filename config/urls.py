@@ -16,4 +16,3 @@ urlpatterns = [
     path("", include("motcua.portal.payment_urls")),
     path("", include("motcua.portal.urls")),
 ]
-

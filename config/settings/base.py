@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from .env import BASE_DIR, database_from_url, env_bool, env_int, env_list, env_str
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.wallet",
     "motcua.results",
+    "motcua.feedback",
     "motcua.payments",
     "motcua.reporting",
     "motcua.integrations",
@@ -112,7 +115,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "motcua" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MOTCUA_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -206,11 +209,15 @@ MOTCUA_TRUST_ROOTS: list[str] = env_list("MOTCUA_TRUST_ROOTS", [])
 # National registries (population database, business registry): "fake" (local, realistic data and
 # errors) or "http" with the base URL of the X-Road-like gateway.
 MOTCUA_REGISTRIES = {
-    "population": {"backend": env_str("MOTCUA_POPULATION_BACKEND", "fake"),
-                   "url": env_str("MOTCUA_POPULATION_URL", ""),
-                   "timeout": env_int("MOTCUA_REGISTRY_TIMEOUT", 8)},
-    "business": {"backend": env_str("MOTCUA_BUSINESS_BACKEND", "fake"),
-                 "url": env_str("MOTCUA_BUSINESS_URL", ""),
-                 "timeout": env_int("MOTCUA_REGISTRY_TIMEOUT", 8)},
+    "population": {
+        "backend": env_str("MOTCUA_POPULATION_BACKEND", "fake"),
+        "url": env_str("MOTCUA_POPULATION_URL", ""),
+        "timeout": env_int("MOTCUA_REGISTRY_TIMEOUT", 8),
+    },
+    "business": {
+        "backend": env_str("MOTCUA_BUSINESS_BACKEND", "fake"),
+        "url": env_str("MOTCUA_BUSINESS_URL", ""),
+        "timeout": env_int("MOTCUA_REGISTRY_TIMEOUT", 8),
+    },
 }
 MOTCUA_REGISTRY_CLIENT_ID = env_str("MOTCUA_REGISTRY_CLIENT_ID", "VN/GOV/H56/MOTCUA")

@@ -9,6 +9,8 @@ SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+# The dev CA and signing certificates tests make on first use (tests/results uses a temporary folder).
+MOTCUA_CERTS_DIR = str(BASE_DIR / "var" / "test-certs")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MOTCUA_SMS_BACKEND = "motcua.notifications.channels.sms.LocmemSmsBackend"

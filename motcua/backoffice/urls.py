@@ -46,4 +46,6 @@ urlpatterns = [
     path("kho-du-lieu/", include("motcua.backoffice.urls_wallet")),
     path("ket-qua/", include("motcua.backoffice.urls_results")),
     path("tra-cuu-csdl/", include("motcua.backoffice.urls_registries")),
+    # Issue 9: feedback and complaints (PAKN), the counter evaluation tablet.
+    path("phan-anh/", include("motcua.backoffice.urls_feedback")),
 ]

@@ -48,10 +48,7 @@ def _bytes_of(content: bytes | IO[bytes] | Any) -> bytes:
         return bytes(content)
     if hasattr(content, "seek"):
         content.seek(0)
-    if hasattr(content, "chunks"):
-        data = b"".join(content.chunks())
-    else:
-        data = content.read()
+    data = b"".join(content.chunks()) if hasattr(content, "chunks") else content.read()
     if hasattr(content, "seek"):
         content.seek(0)
     return bytes(data)
@@ -75,16 +72,14 @@ def put_blob(content: bytes | IO[bytes] | Any, *, extension: str) -> Blob:
 
 def read_blob(name: str) -> bytes:
     with default_storage.open(name, "rb") as handle:
-        return handle.read()
+        return bytes(handle.read())
 
 
 def blob_exists(name: str) -> bool:
     return bool(name) and default_storage.exists(name)
 
 
-def blob_response(
-    name: str, *, filename: str, content_type: str, inline: bool = False
-) -> FileResponse:
+def blob_response(name: str, *, filename: str, content_type: str, inline: bool = False) -> FileResponse:
     """The file as a download (``Content-Disposition: attachment``) with its real type and ``nosniff``.
 
     The caller has checked that the requester may read it. ``inline`` is for PDFs shown in the browser's

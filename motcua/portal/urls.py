@@ -43,6 +43,9 @@ urlpatterns = [
     path("verify/", include("motcua.portal.urls_verify")),
     path("ket-qua-cua-toi/", include("motcua.portal.urls_results")),
     path("ai-da-xem-du-lieu/", include("motcua.portal.urls_ledger")),
+    # Issue 9: evaluation of returned dossiers and feedback/complaints (PAKN).
+    path("danh-gia/", include("motcua.portal.urls_evaluation")),
+    path("phan-anh-kien-nghi/", include("motcua.portal.urls_feedback")),
     # The local fakes of the national registries, spoken to over HTTP like the real gateway (dev/demo/tests).
     path("sandbox/csdl/", include("motcua.portal.urls_registry_sandbox")),
 ]

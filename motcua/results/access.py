@@ -35,9 +35,9 @@ def results_of_holder(user: User) -> QuerySet[IssuedResult]:
 def results_visible_to_staff(user: User) -> QuerySet[IssuedResult]:
     if not user.is_authenticated or user.kind != AccountKind.STAFF:
         return IssuedResult.objects.none()
-    return IssuedResult.objects.filter(dossier__in=dossier_visible_queryset(user).values("pk")).select_related(
-        "signer_unit", "dossier"
-    )
+    return IssuedResult.objects.filter(
+        dossier__in=dossier_visible_queryset(user).values("pk")
+    ).select_related("signer_unit", "dossier")
 
 
 def may_manage_result(user: User, result: IssuedResult) -> bool:

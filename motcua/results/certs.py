@@ -14,12 +14,15 @@ Everything is EC P-256. Creation is idempotent: an existing file is kept (delete
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import re
 import secrets
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography import x509
@@ -29,10 +32,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
-DEV_PASSPHRASE = b"motcua-dev-only"  # noqa: S105 - a throw-away test credential, documented
+DEV_PASSPHRASE = b"motcua-dev-only"
 DEFAULT_SIGNER = "default"
+# Test certificates are valid from a fixed past date, so documents signed with a simulated clock (demo history,
+# tests that travel in time) still validate.
+VALID_FROM = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 def certs_dir() -> Path:
@@ -45,6 +51,20 @@ def ca_cert_path() -> Path:
 
 def signer_path(name: str) -> Path:
     return certs_dir() / "signers" / f"{_SAFE.sub('_', name) or DEFAULT_SIGNER}.p12"
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    """This thread and every other process creating certificates in the same folder wait for each other
+    (test workers, two dev servers): a CA key and certificate must come from the same run."""
+    folder = certs_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with _lock, open(folder / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield None
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -60,13 +80,20 @@ def _province() -> str:
     return str(getattr(settings, "MOTCUA_PROVINCE_NAME", "") or "Thanh Hóa")
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """At most ``limit`` UTF-8 bytes (X.509 name attributes are limited in bytes for UTF8String)."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text.strip()
+
+
 def _name(common_name: str, *, organisation: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
             x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, _province()),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
         ]
     )
 
@@ -74,7 +101,7 @@ def _name(common_name: str, *, organisation: str) -> x509.Name:
 def ensure_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey, bool]:
     """The test CA (created when missing); the flag says whether it was created now."""
     cert_file, key_file = ca_cert_path(), certs_dir() / "ca-key.pem"
-    with _lock:
+    with _locked():
         if cert_file.is_file() and key_file.is_file():
             cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
             key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
@@ -91,8 +118,8 @@ def ensure_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey, bool]:
             .issuer_name(name)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=3650))
+            .not_valid_before(VALID_FROM)
+            .not_valid_after(now + dt.timedelta(days=20 * 365))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(
                 x509.KeyUsage(
@@ -129,7 +156,7 @@ def ensure_signer(name: str, *, common_name: str) -> tuple[Path, bool]:
     if path.is_file():
         return path, False
     ca_cert, ca_key, _created = ensure_ca()
-    with _lock:
+    with _locked():
         if path.is_file():
             return path, False
         key = ec.generate_private_key(ec.SECP256R1())
@@ -140,8 +167,8 @@ def ensure_signer(name: str, *, common_name: str) -> tuple[Path, bool]:
             .issuer_name(ca_cert.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=3 * 365))
+            .not_valid_before(VALID_FROM)
+            .not_valid_after(now + dt.timedelta(days=10 * 365))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
                 x509.KeyUsage(

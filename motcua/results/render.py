@@ -31,7 +31,7 @@ def verify_url(code: str) -> str:
 
 def issuer_lines(unit: OrgUnit) -> tuple[str, str]:
     """(the line above, the agency) of the header: "UBND TỈNH …" over the agency's own name."""
-    province = f"Ủy ban nhân dân tỉnh {settings.MOTCUA_PROVINCE_NAME}"
+    province = f"UBND tỉnh {settings.MOTCUA_PROVINCE_NAME}"
     if unit.kind == OrgUnitKind.PROVINCE:
         return "", unit.name
     if unit.kind == OrgUnitKind.DIVISION and unit.parent is not None:

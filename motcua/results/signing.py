@@ -66,7 +66,7 @@ def _load_pkcs12(path: str | Path, passphrase: bytes | None) -> Any:
     from pyhanko.sign import signers
 
     try:
-        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase)
+        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase)  # type: ignore[no-untyped-call]
     except Exception as exc:  # pyHanko logs and returns None on most errors; some raise
         logger.error("cannot load PKCS#12 %s: %r", path, exc)
         signer = None
@@ -75,14 +75,19 @@ def _load_pkcs12(path: str | Path, passphrase: bytes | None) -> Any:
     return signer
 
 
-def _pkcs11_signer(entry: dict[str, str]) -> Any:  # pragma: no cover - needs a token
+def _pkcs11_signer(entry: dict[str, str]) -> Any:  # pragma: no cover - needs a token (python-pkcs11)
+    from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
 
     session = pkcs11.open_pkcs11_session(
-        entry["pkcs11_lib"], token_label=entry.get("token_label"), user_pin=entry.get("user_pin")
+        entry["pkcs11_lib"],
+        token_criteria=TokenCriteria(label=entry.get("token_label")),
+        user_pin=entry.get("user_pin"),
     )
     return pkcs11.PKCS11Signer(
-        session, key_label=entry.get("key_label"), cert_label=entry.get("cert_label") or entry.get("key_label")
+        session,
+        key_label=entry.get("key_label"),
+        cert_label=entry.get("cert_label") or entry.get("key_label"),
     )
 
 
@@ -100,7 +105,9 @@ def signer_for(unit: OrgUnit) -> Any:
     if not path.is_file():
         path = certs.signer_path(certs.DEFAULT_SIGNER)
         if not path.is_file() and _dev_fallback_allowed():
-            certs.ensure_signer(certs.DEFAULT_SIGNER, common_name=f"UBND tỉnh {settings.MOTCUA_PROVINCE_NAME}")
+            certs.ensure_signer(
+                certs.DEFAULT_SIGNER, common_name=f"UBND tỉnh {settings.MOTCUA_PROVINCE_NAME}"
+            )
     if not path.is_file():
         raise SigningUnavailable(
             _("Chưa có chứng thư số để ký kết quả: cấu hình MOTCUA_SIGNERS hoặc chạy “motcua dev_certs”.")
@@ -110,7 +117,9 @@ def signer_for(unit: OrgUnit) -> Any:
 
 def signer_info(signer: Any) -> SignerInfo:
     cert = signer.signing_cert
-    return SignerInfo(subject=cert.subject.human_friendly, fingerprint=hashlib.sha256(cert.dump()).hexdigest())
+    return SignerInfo(
+        subject=cert.subject.human_friendly, fingerprint=hashlib.sha256(cert.dump()).hexdigest()
+    )
 
 
 def sign_pdf(pdf: bytes, *, unit: OrgUnit, reason: str, location: str = "") -> tuple[bytes, SignerInfo]:
@@ -160,7 +169,7 @@ def trust_roots() -> list[Any]:
         if not ca.is_file() and _dev_fallback_allowed():
             certs.ensure_ca()
         paths = [str(ca)] if ca.is_file() else []
-    return [load_cert_from_pemder(path) for path in paths]
+    return [load_cert_from_pemder(path) for path in paths]  # type: ignore[no-untyped-call]
 
 
 def check_signature(pdf: bytes) -> SignatureCheck:
@@ -188,15 +197,20 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     except Exception as exc:
         return SignatureCheck("signature_broken", f"{type(exc).__name__}: {exc}"[:300])
     cert = status.signing_cert
-    info = {
-        "signer_subject": cert.subject.human_friendly if cert is not None else "",
-        "signer_fingerprint": hashlib.sha256(cert.dump()).hexdigest() if cert is not None else "",
-        "signed_at": status.signer_reported_dt,
-    }
+    subject = cert.subject.human_friendly if cert is not None else ""
+    fingerprint = hashlib.sha256(cert.dump()).hexdigest() if cert is not None else ""
+    signed_at = status.signer_reported_dt
+
+    def verdict(problem: str, detail: str = "") -> SignatureCheck:
+        return SignatureCheck(
+            problem, detail, signer_subject=subject, signer_fingerprint=fingerprint, signed_at=signed_at
+        )
+
     if not (status.intact and status.valid):
-        return SignatureCheck("signature_broken", "digest or signature mismatch", **info)
+        return verdict("signature_broken", "digest or signature mismatch")
     if not status.trusted:
-        return SignatureCheck("untrusted", "certificate does not chain to a trusted root", **info)
+        return verdict("untrusted", "certificate does not chain to a trusted root")
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        return SignatureCheck("modified", f"coverage {status.coverage.name}", **info)
-    return SignatureCheck("", **info)
+        coverage = status.coverage.name if status.coverage is not None else "unknown"
+        return verdict("modified", f"coverage {coverage}")
+    return verdict("")

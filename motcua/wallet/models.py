@@ -78,9 +78,7 @@ class StoredDocument(models.Model):
         verbose_name_plural = _("kho dữ liệu điện tử")
         indexes = [models.Index(fields=["owner_kind", "owner_key", "document_type"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(document_type=""), name="storeddocument_has_type"
-            ),
+            models.CheckConstraint(condition=~Q(document_type=""), name="storeddocument_has_type"),
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True)
                 | Q(issued_on__isnull=True)

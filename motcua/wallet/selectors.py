@@ -100,14 +100,14 @@ def wallet_uses(documents: Iterable[StoredDocument]) -> dict[int, list[DocumentU
     if not docs:
         return {}
     sources = {d.source_dossier_id for d in docs if d.source_dossier_id}
-    dossiers = {
-        d.pk: d for d in Dossier.objects.filter(pk__in=sources).select_related("procedure_version")
-    }
+    dossiers = {d.pk: d for d in Dossier.objects.filter(pk__in=sources).select_related("procedure_version")}
     for d in docs:
         source = dossiers.get(d.source_dossier_id) if d.source_dossier_id else None
         if source is not None:
             rows[d.pk].append(
-                DocumentUseRow(source.pk, source.code or "", source.procedure_version.name, d.created_at, "source")
+                DocumentUseRow(
+                    source.pk, source.code or "", source.procedure_version.name, d.created_at, "source"
+                )
             )
     uses = (
         DocumentUse.objects.filter(document__in=docs, component__origin=ComponentOrigin.REUSED)
@@ -119,7 +119,11 @@ def wallet_uses(documents: Iterable[StoredDocument]) -> dict[int, list[DocumentU
             continue
         rows[use.document_id].append(
             DocumentUseRow(
-                use.dossier_id, use.dossier.code or "", use.dossier.procedure_version.name, use.used_at, "reused"
+                use.dossier_id,
+                use.dossier.code or "",
+                use.dossier.procedure_version.name,
+                use.used_at,
+                "reused",
             )
         )
     return dict(rows)

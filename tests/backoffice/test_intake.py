@@ -69,7 +69,7 @@ def test_a_business_applies_by_post_with_scans(officer):
     response = officer.post(
         INTAKE,
         form(kind="business", name="Công ty TNHH Lam Sơn", personal_id="", tax_code="2801234564", channel="postal",
-             scan_1=pdf_file("don.pdf", pages=3)),
+             scan_1=pdf_file("don.pdf", pages=3), pages_1="3"),
     )  # fmt: skip
     assert response.status_code == 302, response.context["form"].errors
     d = Dossier.objects.get()
@@ -88,7 +88,7 @@ def test_a_business_applies_by_post_with_scans(officer):
         ({"name": ""}, "Vui lòng nhập thông tin này.", 400),
         ({"email": "not-an-email"}, "Địa chỉ email không hợp lệ.", 400),
         ({"provided": ["1"]}, "Chưa đủ giấy tờ bắt buộc để tiếp nhận: Sơ đồ khu vực khai thác", 422),
-        ({"scan_1": "html"}, "", 422),  # a scan refused by content: no dossier either
+        ({"scan_1": "html", "pages_1": "1"}, "", 422),  # a scan refused by content: no dossier either
     ],
 )
 def test_bad_input_re_renders_with_the_message_and_saves_nothing(officer, overrides, message, status):

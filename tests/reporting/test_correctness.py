@@ -217,7 +217,9 @@ class Desk:
 
     def result_issued(self, d, at, kind):
         self.clock(at)
-        return s.dossier_result_issued(dossier=self.fresh(d), actor=self.officer(d), result_code=f"KQ{d.pk}", kind=kind)
+        return s.dossier_result_issued(
+            dossier=self.fresh(d), actor=self.officer(d), result_code=f"KQ{d.pk}", kind=kind
+        )
 
     def give_back(self, d, at, method="counter"):
         self.clock(at)

@@ -548,7 +548,9 @@ def test_window_sums_equal_the_difference_of_cumulative_sums(version):
             before = cumulative(start - dt.timedelta(days=1), by_procedure=by_procedure)
             got = window_sums(start, end, by_procedure=by_procedure, names=("received", "received_online"))
             expected = {
-                key: {n: after[key][n] - before.get(key, {}).get(n, 0) for n in ("received", "received_online")}
+                key: {
+                    n: after[key][n] - before.get(key, {}).get(n, 0) for n in ("received", "received_online")
+                }
                 for key in after
             }
             assert got == expected, (start, end, by_procedure)

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.dossiers.errors import DossierError
-from motcua.integrations.access import officer_unit_for
 from motcua.integrations.registries import (
     BusinessRecord,
     LookupContext,
@@ -148,6 +147,7 @@ def intake_lookup(
     *,
     user: Any,
     point: OrgUnit,
+    form_class: type[f.CounterIntakeForm] = f.CounterIntakeForm,
     form_kwargs: dict[str, Any],
     context: dict[str, Any],
 ) -> HttpResponse:
@@ -155,10 +155,9 @@ def intake_lookup(
     registry, show the rest (birth date, sex, household, ID card) beside the form. Works without JavaScript."""
     post = request.POST
     initial: dict[str, Any] = {
-        name: post.getlist(name) if name == "provided" else post.get(name, "")
-        for name in ("point", "procedure", "channel", "kind", "name", "personal_id", "tax_code", "phone",
-                     "email", "address", "commune", "provided", "note")
-    }  # fmt: skip
+        k: post.get(k) for k in post if not k.startswith(("csrf", "_")) and k != "lookup"
+    }
+    initial["provided"] = post.getlist("provided")
     fill = None
     error = ""
     version = context.get("version")
@@ -167,7 +166,9 @@ def intake_lookup(
             officer=user,
             unit=point,
             # A business applicant with a tax code: the business registry; otherwise the person first.
-            personal_id="" if post.get("kind") == "business" and post.get("tax_code") else post.get("personal_id", ""),
+            personal_id=""
+            if post.get("kind") == "business" and post.get("tax_code")
+            else post.get("personal_id", ""),
             tax_code=post.get("tax_code", ""),
             procedure_code=getattr(version, "code", ""),
         )
@@ -179,7 +180,7 @@ def intake_lookup(
         kinds = [k for k, _label in form_kwargs.get("kinds", [])]
         if fill.kind in kinds:
             initial["kind"] = fill.kind
-    form = f.CounterIntakeForm(initial=initial, **form_kwargs)
+    form = form_class(initial=initial, **form_kwargs)
     context = {**context, "form": form, "point": point, "registry_fill": fill, "registry_error": error,
                "files_dropped": bool(request.FILES)}  # fmt: skip
     return render(request, "backoffice/dossiers/intake.html", context)

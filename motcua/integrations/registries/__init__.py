@@ -7,7 +7,15 @@ application (pre-fill, counter look-up, a component taken from the registry) are
 
 from .errors import LookupRefused, RegistryError, RegistryNotFound, RegistryUnavailable
 from .lookup import business_registry, population_registry, registry_lookup_business, registry_lookup_person
-from .types import BUSINESS, POPULATION, SOURCE_NAMES, BusinessRecord, HouseholdMember, LookupContext, PersonRecord
+from .types import (
+    BUSINESS,
+    POPULATION,
+    SOURCE_NAMES,
+    BusinessRecord,
+    HouseholdMember,
+    LookupContext,
+    PersonRecord,
+)
 
 __all__ = [
     "BUSINESS",

@@ -41,7 +41,8 @@ def _date(data: dict[str, Any], key: str, *, required: bool = True) -> dt.date |
 def data_of(payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
         raise _malformed("no data object")
-    return payload["data"]
+    data: dict[str, Any] = payload["data"]
+    return data
 
 
 def person_from_json(data: dict[str, Any], *, request_id: str = "") -> PersonRecord:

@@ -72,7 +72,8 @@ class PersonRecord:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("request_id")
-        return _dates_to_text(data)
+        result: dict[str, Any] = _dates_to_text(data)
+        return result
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ class BusinessRecord:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("request_id")
-        return _dates_to_text(data)
+        result: dict[str, Any] = _dates_to_text(data)
+        return result
 
 
 def _dates_to_text(value: Any) -> Any:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ from .types import BUSINESS, POPULATION, SOURCE_NAMES, BusinessRecord, LookupCon
 PREFILL_PURPOSE = "Điền sẵn thông tin tờ khai"
 
 #: Procedure form fields (``form_fields`` names) the pre-fill knows how to fill.
-PERSON_FIELDS = {
+PERSON_FIELDS: dict[str, Callable[[PersonRecord], str]] = {
     "ho_ten": lambda p: p.full_name,
     "ngay_sinh": lambda p: p.birth_date.strftime("%d/%m/%Y"),
     "gioi_tinh": lambda p: p.sex_label,
@@ -36,7 +37,7 @@ PERSON_FIELDS = {
     "noi_o_hien_tai": lambda p: p.current_address,
     "chu_ho": lambda p: p.household_head,
 }
-BUSINESS_FIELDS = {
+BUSINESS_FIELDS: dict[str, Callable[[BusinessRecord], str]] = {
     "ten_doanh_nghiep": lambda b: b.name,
     "ma_so_thue": lambda b: b.tax_code,
     "dia_chi_tru_so": lambda b: b.address,
@@ -64,16 +65,16 @@ def applicant_prefill(*, user: Any, field_names: list[str] | tuple[str, ...] = (
     if user.kind == AccountKind.BUSINESS and user.tax_code:
         biz = registry_lookup_business(tax_code=user.tax_code, context=context)
         initial["address"] = biz.address
-        for name, get in BUSINESS_FIELDS.items():
+        for name, get_b in BUSINESS_FIELDS.items():
             if f"f_{name}" in field_names:
-                initial[f"f_{name}"] = get(biz)
+                initial[f"f_{name}"] = get_b(biz)
         return Prefill(SOURCE_NAMES[BUSINESS], biz, initial, tuple(initial))
     if user.kind == AccountKind.CITIZEN and user.personal_id:
         person = registry_lookup_person(personal_id=user.personal_id, context=context)
         initial["address"] = person.current_address or person.permanent_address
-        for name, get in PERSON_FIELDS.items():
+        for name, get_p in PERSON_FIELDS.items():
             if f"f_{name}" in field_names:
-                initial[f"f_{name}"] = get(person)
+                initial[f"f_{name}"] = get_p(person)
         return Prefill(SOURCE_NAMES[POPULATION], person, initial, tuple(initial))
     return None
 

@@ -4,7 +4,13 @@ from .digitise import result_digitise_paper
 from .issue import result_issue, results_issue_pending
 from .manage import result_revoke, result_supersede
 from .open import result_open_for_decision
-from .verify import Verdict, client_fingerprint, result_verify_code, result_verify_upload, verification_allowed
+from .verify import (
+    Verdict,
+    client_fingerprint,
+    result_verify_code,
+    result_verify_upload,
+    verification_allowed,
+)
 
 __all__ = [
     "Verdict",

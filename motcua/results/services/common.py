@@ -65,7 +65,9 @@ def file_in_store(result: IssuedResult, blob: Blob) -> None:
         number=result.code,
         issuer=result.signer_unit.name,
         issued_on=issued_on,
-        expires_on=result.valid_until if result.valid_until and issued_on and result.valid_until >= issued_on else None,
+        expires_on=result.valid_until
+        if result.valid_until and issued_on and result.valid_until >= issued_on
+        else None,
         source_dossier=result.dossier,
         result_code=result.code,
         actor=result.issued_by,

@@ -116,7 +116,9 @@ def result_digitise_paper(
             _("Chỉ số hóa kết quả của hồ sơ đã có kết quả hoặc đã trả kết quả."), code="dossier_not_decided"
         )
     if dossier.decision != Decision.APPROVED:
-        raise ResultError(_("Hồ sơ không được giải quyết nên không có kết quả để số hóa."), code="not_approved")
+        raise ResultError(
+            _("Hồ sơ không được giải quyết nên không có kết quả để số hóa."), code="not_approved"
+        )
     spec = procedure_spec(dossier.procedure_version)
     if spec.result_type != ResultType.PAPER:
         raise ResultError(
@@ -131,7 +133,9 @@ def result_digitise_paper(
     pages = page_count(scan)
     if pages != stated_pages:
         raise ResultError(
-            _("Bản quét có %(found)s trang nhưng bản giấy có %(stated)s trang: hãy quét đủ và đúng số trang."),
+            _(
+                "Bản quét có %(found)s trang nhưng bản giấy có %(stated)s trang: hãy quét đủ và đúng số trang."
+            ),
             code="page_count_mismatch",
             found=pages,
             stated=stated_pages,

@@ -98,9 +98,7 @@ def _supersede_replaced(result: IssuedResult) -> None:
         old.superseded_by = result
         old.superseded_at = result.issued_at
         old.save(update_fields=["status", "superseded_by", "superseded_at"])
-        audit_record(
-            action="result.superseded", actor=result.issued_by, obj=old, data={"by": result.code}
-        )
+        audit_record(action="result.superseded", actor=result.issued_by, obj=old, data={"by": result.code})
 
 
 def results_issue_pending(*, limit: int = 500) -> dict[str, int]:

@@ -32,7 +32,9 @@ def result_revoke(*, result: IssuedResult, actor: User, reason: str, note: str =
     with transaction.atomic():
         locked = _lock(result)
         if not may_manage_result(actor, locked):
-            raise ResultNotAllowed(_("Chỉ lãnh đạo cơ quan đã ký hoặc quản trị cấp tỉnh được thu hồi kết quả."))
+            raise ResultNotAllowed(
+                _("Chỉ lãnh đạo cơ quan đã ký hoặc quản trị cấp tỉnh được thu hồi kết quả.")
+            )
         if locked.status != ResultStatus.VALID:
             raise ResultError(
                 _("Chỉ thu hồi được kết quả còn hiệu lực (kết quả này: %(status)s)."),

@@ -1,6 +1,18 @@
 """Use cases of the data store: one module per use case; import from here."""
 
+from .harvest import wallet_harvest, wallet_on_event
 from .ledger import ledger_record
+from .remove import wallet_remove
+from .reuse import wallet_reuse
 from .store import document_store
+from .upload import wallet_upload
 
-__all__ = ["document_store", "ledger_record"]
+__all__ = [
+    "document_store",
+    "ledger_record",
+    "wallet_harvest",
+    "wallet_on_event",
+    "wallet_remove",
+    "wallet_reuse",
+    "wallet_upload",
+]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any, cast
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from motcua.accounts.models import User
 from motcua.core.audit import audit_record
+from motcua.core.blobs import blob_exists, blob_response
 from motcua.dossiers.access import current_step
 from motcua.dossiers.errors import DossierError, DossierNotFound
 from motcua.dossiers.models import Dossier
@@ -127,12 +129,8 @@ def dossier_component_file(request: HttpRequest, pk: int, component_id: int) -> 
     user: User = officer(request)
     dossier = dossier_or_404(user, pk)
     component = next((c for c in dossier.components.all() if c.pk == component_id), None)
-    if component is None or not component.file:
+    if component is None or not component.file or not blob_exists(component.file.name or ""):
         raise Http404
-    try:
-        handle = component.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
     audit_record(
         action="dossier.component_read",
         actor=user,
@@ -140,9 +138,9 @@ def dossier_component_file(request: HttpRequest, pk: int, component_id: int) -> 
         data={"component": component.pk, "sha256": component.sha256},
     )
     dossier_read_record(user=user, dossier=dossier, component=component)
-    name = component.original_name or (component.file.name or "").rsplit("/", 1)[-1]
-    response = FileResponse(handle, filename=name, as_attachment=False)
-    response["X-Content-Type-Options"] = "nosniff"
+    stored = component.file.name or ""  # a blob name, or an older upload's dossiers/… name
+    name = component.original_name or stored.rsplit("/", 1)[-1]
+    content_type = component.content_type or mimetypes.guess_type(stored)[0] or "application/octet-stream"
+    response = blob_response(stored, filename=name, content_type=content_type)  # attachment, nosniff
     response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
     return cast(HttpResponse, response)  # a streaming response; the staff gate is typed for HttpResponse

@@ -31,9 +31,9 @@ from motcua.dossiers.services.intake import CounterApplicant
 from motcua.org.models import OrgUnit, OrgUnitKind
 from motcua.org.selectors import orgunit_list
 
-from ... import forms as f
 from ...access import staff_required
 from ..registries import intake_lookup
+from ..wallet import IntakeStoreForm, intake_offers, intake_reuse
 from .common import moment_text, officer
 from .registry import attach_files, forget_files
 
@@ -69,7 +69,7 @@ def _form_kwargs(spec: ProcedureSpec, points: list[OrgUnit]) -> dict[str, Any]:
     }
 
 
-def _receive(user: User, form: f.CounterIntakeForm, version: ProcedureVersion, point: OrgUnit) -> Dossier:
+def _receive(user: User, form: IntakeStoreForm, version: ProcedureVersion, point: OrgUnit) -> Dossier:
     data = form.cleaned_data
     commune = (
         orgunit_list(on=timezone.localdate(), kind=OrgUnitKind.COMMUNE).filter(pk=data["commune"]).first()
@@ -94,7 +94,8 @@ def _receive(user: User, form: f.CounterIntakeForm, version: ProcedureVersion, p
                 receiving_point=point,
                 procedure_version=version,
                 applicant=applicant,
-                provided_positions=data["provided"],
+                # A component taken from the applicant's data store is provided too (no paper copy).
+                provided_positions=[*data["provided"], *form.reuses()],
                 channel=data["channel"],
                 note=data["note"],
             )
@@ -102,7 +103,9 @@ def _receive(user: User, form: f.CounterIntakeForm, version: ProcedureVersion, p
             if scans:
                 by_position = {c.position: c.pk for c in dossier.components.all()}
                 files = {by_position[pos]: upload for pos, upload in scans.items() if pos in by_position}
-                stored = attach_files(dossier=dossier, user=user, files=files)
+                pages = {by_position[pos]: n for pos, n in form.scan_pages().items() if pos in by_position}
+                stored = attach_files(dossier=dossier, user=user, files=files, pages=pages)
+            intake_reuse(dossier=dossier, user=user, reuses=form.reuses())
     except Exception:
         forget_files(stored)
         raise
@@ -129,9 +132,22 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
     kwargs = _form_kwargs(spec, points)
     if request.method == "POST" and request.POST.get("lookup"):  # "Tra cứu CSDL quốc gia" (issue 7)
         ctx = {**context, "version": version, "spec": spec}
-        return intake_lookup(request, user=user, point=point, form_kwargs=kwargs, context=ctx)
+        return intake_lookup(
+            request, user=user, point=point, form_class=IntakeStoreForm, form_kwargs=kwargs, context=ctx
+        )
+    if request.method == "POST" and "_store" in request.POST:  # "Tra kho dữ liệu": show the offers only
+        _owner, offers = intake_offers(user=user, source=request.POST, spec=spec, point=point, log=True)
+        initial: dict[str, Any] = {
+            k: request.POST.get(k) for k in request.POST if not k.startswith(("csrf", "_"))
+        }
+        initial["provided"] = request.POST.getlist("provided")
+        form = IntakeStoreForm(initial=initial, offers=offers, **kwargs)
+        context.update({"form": form, "version": version, "spec": spec, "store_checked": True,
+                        "store_owner": _owner})  # fmt: skip
+        return render(request, "backoffice/dossiers/intake.html", context)
     if request.method == "POST":
-        form = f.CounterIntakeForm(request.POST, request.FILES, **kwargs)
+        _owner, offers = intake_offers(user=user, source=request.POST, spec=spec, point=point, log=False)
+        form = IntakeStoreForm(request.POST, request.FILES, offers=offers, **kwargs)
         status = 400
         if form.is_valid():
             point = _point(points, form.cleaned_data["point"])
@@ -154,7 +170,7 @@ def counter_intake(request: HttpRequest) -> HttpResponse:
                     return redirect("backoffice:dossier_detail", pk=dossier.pk)
         context.update({"form": form, "version": version, "spec": spec, "point": point})
         return render(request, "backoffice/dossiers/intake.html", context, status=status)
-    form = f.CounterIntakeForm(initial={"point": point.pk, "procedure": version.code}, **kwargs)
+    form = IntakeStoreForm(initial={"point": point.pk, "procedure": version.code}, **kwargs)
     warning = (
         ""
         if can_receive_at(point, listed=spec.receiving_points)

@@ -180,7 +180,9 @@ def timeline_sentence(entry: TimelineEntry) -> str:
         return _("Đã trả kết quả.")
     if a == A.RESULT_ISSUED:
         if entry.data.get("kind") == "digitised_paper":
-            return _("Bản giấy của kết quả đã được số hóa và ký số; bản điện tử có trong kho dữ liệu của bạn.")
+            return _(
+                "Bản giấy của kết quả đã được số hóa và ký số; bản điện tử có trong kho dữ liệu của bạn."
+            )
         return _("Kết quả điện tử đã được ký số và lưu vào kho dữ liệu của bạn (mã %(code)s).") % {
             "code": entry.data.get("code", "")
         }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.core.blobs import blob_exists, blob_response
 from motcua.documents.forms import form_pdf_response
 from motcua.dossiers.access import dossier_actions_for
 from motcua.dossiers.errors import DossierError
@@ -217,14 +218,12 @@ def component_download(request: HttpRequest, pk: int, component_id: int) -> File
     component = dossier_component_get(dossier, component_id)
     if component is None or not component.file:
         raise Http404
-    stored = component.file.name or ""
+    stored = component.file.name or ""  # a blob name, or an older upload's dossiers/… name
+    if not blob_exists(stored):
+        raise Http404
     name = component.original_name or PurePosixPath(stored).name
-    content_type = mimetypes.guess_type(stored)[0] or "application/octet-stream"
-    response = FileResponse(
-        component.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    content_type = component.content_type or mimetypes.guess_type(stored)[0] or "application/octet-stream"
+    return blob_response(stored, filename=name, content_type=content_type)
 
 
 @login_required

@@ -39,6 +39,7 @@ from motcua.integrations.registries import RegistryError
 from motcua.integrations.registries.uses import applicant_prefill
 from motcua.org.models import OrgUnit, OrgUnitKind
 from motcua.org.selectors import orgunit_current_units, orgunit_list
+from motcua.wallet.selectors import wallet_offers_for_dossier
 
 from ...forms import REQUEST_TEXT_KEY, DossierDetailsForm, ReceivingPointForm, SubmitForm
 from .common import max_upload_mb, own_dossier, the_user
@@ -244,10 +245,12 @@ def render_components_step(
     request: HttpRequest, dossier: Dossier, *, errors: Mapping[int, str] | None = None, status: int = 200
 ) -> HttpResponse:
     components = dossier_component_list(dossier)
+    # The applicant's stored documents each component may reuse ("Dùng giấy tờ đã có trong kho").
+    offers = wallet_offers_for_dossier(dossier=dossier)
     context = {
         "dossier": dossier,
         "version": dossier.procedure_version,
-        "items": [(c, (errors or {}).get(c.pk, "")) for c in components],
+        "items": [(c, (errors or {}).get(c.pk, ""), offers.get(c.pk, [])) for c in components],
         "errors": dict(errors or {}),
         "missing": [c for c in components if c.required and not c.provided],
         "steps": _steps(3, dossier),
