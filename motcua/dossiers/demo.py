@@ -8,6 +8,7 @@ is the seed run's, and none of them is late yet.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,6 +39,7 @@ from .services.intake import CounterApplicant
 from .status import DossierAction
 
 DEMO_MARK = "demo"
+Payer = Callable[[Dossier, User], None]
 STAFF = ["chuyenvien.tnmt", "chuyenvien.thue", "truongphong.tnmt", "lanhdao.tnmt", "lanhdao.hacthanh",
          "motcua.tinh", "motcua.hacthanh"]  # fmt: skip
 
@@ -66,6 +68,9 @@ SCENARIOS = (
     Scenario("1.004873", "H56.101", "038088004321", True, "awaiting_intake"),
     Scenario("1.000656", "H56.101", "", False, "processing:1"),
     Scenario("1.012786", "H56.40", "038088004321", True, "stopped"),
+    # A copy of a birth certificate, applied for online with the ID card uploaded: the signed electronic
+    # result and the ID card land in the applicant's data store (issue 7).
+    Scenario("2.000635", "H56.101", "038195001234", True, "returned"),
 )
 WALK_IN = CounterApplicant(kind="citizen", name="Trịnh Văn An", personal_id="038090012345", phone="0912000111",
                            address="Số 8 phố Hàng Than, phường Hạc Thành, tỉnh Thanh Hóa")  # fmt: skip
@@ -147,7 +152,7 @@ def _start(s: Scenario) -> Dossier:
     )  # fmt: skip
 
 
-def _advance(d: Dossier, s: Scenario) -> None:
+def _advance(d: Dossier, s: Scenario, pay: Payer | None = None) -> None:
     officer = _user("motcua.hacthanh" if s.point == "H56.101" else "motcua.tinh")
     kind, _sep, count = s.target.partition(":")
     if kind in ("awaiting_intake", "received"):
@@ -161,6 +166,8 @@ def _advance(d: Dossier, s: Scenario) -> None:
         d = dossier_receive(
             dossier=d, officer=officer, checked_component_ids=d.components.values_list("pk", flat=True)
         )
+    if pay is not None and _fresh(d).fee_status == "unpaid":
+        pay(_fresh(d), officer)
     d = dossier_route(dossier=_fresh(d), officer=officer)
     steps = int(count) if count else 20
     for _ in range(steps):
@@ -176,12 +183,15 @@ def _advance(d: Dossier, s: Scenario) -> None:
 
 
 @transaction.atomic
-def seed_demo_dossiers() -> int:
-    """Create the demo dossiers once, all or none; returns how many were created (0 when they exist)."""
+def seed_demo_dossiers(pay: Payer | None = None) -> int:
+    """Create the demo dossiers once, all or none; returns how many were created (0 when they exist).
+
+    ``pay(dossier, officer)`` records a fee paid at the counter (the payments app, above this one), so a
+    dossier whose process waits for the fee can go on."""
     if Dossier.objects.filter(form_data__demo=True).exists():
         return 0
     created = 0
     for scenario in SCENARIOS:
-        _advance(_start(scenario), scenario)
+        _advance(_start(scenario), scenario, pay)
         created += 1
     return created

@@ -137,8 +137,25 @@ def sign_pdf(pdf: bytes, *, unit: OrgUnit, reason: str, location: str = "") -> t
         location=location[:200],
         name=unit.name[:200],
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer)
     return out.getvalue(), signer_info(signer)
+
+
+def _outside_event_loop(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``function`` (pyHanko's sync API, which runs ``asyncio.run``) where no event loop runs.
+
+    A WSGI worker has none; a thread that already runs a loop (an ASGI server, a test driving a browser)
+    would make ``asyncio.run`` fail, so the call then goes to a short-lived worker thread.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 # -- validation ------------------------------------------------------------------------------------------
@@ -193,7 +210,7 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         context = ValidationContext(
             trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail"
         )
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception as exc:
         return SignatureCheck("signature_broken", f"{type(exc).__name__}: {exc}"[:300])
     cert = status.signing_cert

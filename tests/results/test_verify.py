@@ -134,3 +134,22 @@ def test_unknown_code(db):
     verdict = result_verify_code(code="KQAAAAAAAAAAAA")
     assert verdict.outcome == "unknown" and verdict.result is None
     assert VerificationLog.objects.get().code_tried == "KQAAAAAAAAAAAA"
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(issued):
+    """pyHanko's sync API runs ``asyncio.run``: from a thread that already runs a loop (an ASGI server, a
+    browser test) it must still sign and validate, not report a valid file as broken."""
+    import asyncio
+
+    from motcua.documents.pdf import render_html_to_pdf
+    from motcua.results.signing import sign_pdf
+
+    original, unit = read_blob(issued.file), issued.signer_unit
+
+    async def inside_a_loop():
+        signed, _info = sign_pdf(render_html_to_pdf("<p>Trong vòng lặp</p>"), unit=unit, reason="x")
+        return check_signature(signed), check_signature(original)
+
+    fresh, registered = asyncio.run(inside_a_loop())
+    assert fresh.ok, fresh
+    assert registered.ok, registered

@@ -9,6 +9,7 @@ from motcua.calendar.demo import seed_demo_calendar
 from motcua.catalogue.demo import seed_demo_catalogue
 from motcua.dossiers.demo import seed_demo_dossiers
 from motcua.org.demo import seed_demo_org
+from motcua.payments.demo import pay_demo_dossier_at_counter
 from motcua.reporting.plan_seed import seed_demo_plan
 from motcua.reporting.simulate.demo import DEMO_HISTORY_DOSSIERS, seed_demo_history
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             ("accounts", seed_demo_accounts),
             ("calendar", seed_demo_calendar),
             ("catalogue", seed_demo_catalogue),
-            ("dossiers", seed_demo_dossiers),
+            ("dossiers", partial(seed_demo_dossiers, pay=pay_demo_dossier_at_counter)),
             ("simulated history", partial(seed_demo_history, dossiers=options["history"])),
             ("reform plan", seed_demo_plan),
         ]
