@@ -71,6 +71,15 @@ class StoredDocument(models.Model):
     )
     created_at = models.DateTimeField(_("lưu lúc"), auto_now_add=True)
     removed_at = models.DateTimeField(_("gỡ khỏi kho lúc"), null=True, blank=True)
+    # An issued result revoked or superseded by the issuing agency: kept for the holder to see, never
+    # offered for reuse again.
+    withdrawn_at = models.DateTimeField(_("hết giá trị lúc"), null=True, blank=True)
+    withdrawn_reason = models.CharField(
+        _("lý do hết giá trị"),
+        max_length=12,
+        blank=True,
+        choices=[("revoked", _("Đã bị thu hồi")), ("superseded", _("Đã được thay thế"))],
+    )
 
     class Meta:
         ordering = ["owner_kind", "owner_key", "document_type", "-created_at"]
@@ -91,7 +100,11 @@ class StoredDocument(models.Model):
         return self.title
 
     def valid_on(self, day: dt.date) -> bool:
-        return self.removed_at is None and (self.expires_on is None or self.expires_on >= day)
+        return (
+            self.removed_at is None
+            and self.withdrawn_at is None
+            and (self.expires_on is None or self.expires_on >= day)
+        )
 
     @property
     def removable(self) -> bool:

@@ -41,7 +41,9 @@ def wallet_document_get(*, owner: Owner, pk: int) -> StoredDocument | None:
 
 
 def _valid_q(on: dt.date) -> Q:
-    return Q(removed_at__isnull=True) & (Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+    return Q(removed_at__isnull=True, withdrawn_at__isnull=True) & (
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+    )
 
 
 def wallet_offers(
@@ -130,7 +132,10 @@ def wallet_uses(documents: Iterable[StoredDocument]) -> dict[int, list[DocumentU
 
 
 def validity(document: StoredDocument, *, on: dt.date | None = None) -> str:
-    """``valid``, ``expiring`` (within ``EXPIRES_SOON_DAYS``) or ``expired``."""
+    """``valid``, ``expiring`` (within ``EXPIRES_SOON_DAYS``), ``expired`` or ``withdrawn`` (an issued
+    result revoked or superseded)."""
+    if document.withdrawn_at is not None:
+        return "withdrawn"
     today = _today(on)
     if document.expires_on is None:
         return "valid"

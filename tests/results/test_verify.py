@@ -104,6 +104,22 @@ def test_revoked_result_is_answered_as_revoked(issued, people):
     assert issued.revoked_at is not None and issued.verification_count == 2
 
 
+def test_a_revoked_result_stays_in_the_holders_store_but_is_never_offered_again(issued, people):
+    from motcua.wallet.models import StoredDocument
+    from motcua.wallet.owners import Owner
+    from motcua.wallet.selectors import validity, wallet_offers
+
+    owner = Owner(kind=issued.holder_kind, key=issued.holder_key)
+    stored = StoredDocument.objects.get(result_code=issued.code)
+    assert wallet_offers(owner=owner, document_types=[stored.document_type]) == {
+        stored.document_type: [stored]
+    }
+    result_revoke(result=issued, actor=people["leader"], reason="issued_in_error", note="Sai diện tích")
+    stored.refresh_from_db()
+    assert stored.withdrawn_reason == "revoked" and validity(stored) == "withdrawn"
+    assert wallet_offers(owner=owner, document_types=[stored.document_type]) == {}
+
+
 def test_only_leaders_revoke(issued, people):
     from motcua.results.errors import ResultError, ResultNotAllowed
 

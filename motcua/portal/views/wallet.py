@@ -41,6 +41,7 @@ VALIDITY_LABELS = {
     "valid": gettext_lazy("Còn hiệu lực"),
     "expiring": gettext_lazy("Sắp hết hạn"),
     "expired": gettext_lazy("Đã hết hạn"),
+    "withdrawn": gettext_lazy("Đã bị thu hồi hoặc thay thế"),
 }
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import User
 from motcua.catalogue.choices import ResultType
 from motcua.core.audit import audit_record
+from motcua.wallet.services import wallet_withdraw_result
 from motcua.core.blobs import put_blob
 from motcua.core.uploads import KIND_PDF, UploadRejected, check_upload, check_upload_count
 from motcua.dossiers.models import Decision, Dossier
@@ -186,6 +187,7 @@ def result_digitise_paper(
             previous.superseded_by = result
             previous.superseded_at = result.issued_at
             previous.save(update_fields=["status", "superseded_by", "superseded_at"])
+            wallet_withdraw_result(result_code=previous.code, reason="superseded", actor=officer)
         audit_record(
             action="result.digitised",
             actor=officer,

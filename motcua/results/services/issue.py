@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from motcua.core.audit import audit_record
+from motcua.wallet.services import wallet_withdraw_result
 from motcua.core.blobs import put_blob
 from motcua.dossiers.services import dossier_result_issued
 
@@ -99,6 +100,7 @@ def _supersede_replaced(result: IssuedResult) -> None:
         old.superseded_at = result.issued_at
         old.save(update_fields=["status", "superseded_by", "superseded_at"])
         audit_record(action="result.superseded", actor=result.issued_by, obj=old, data={"by": result.code})
+        wallet_withdraw_result(result_code=old.code, reason="superseded", actor=result.issued_by)
 
 
 def results_issue_pending(*, limit: int = 500) -> dict[str, int]:

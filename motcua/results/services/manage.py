@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.core.audit import audit_record
+from motcua.wallet.services import wallet_withdraw_result
 
 from ..access import may_manage_result
 from ..codes import new_code
@@ -50,6 +51,7 @@ def result_revoke(*, result: IssuedResult, actor: User, reason: str, note: str =
         audit_record(
             action="result.revoked", actor=actor, obj=locked, data={"code": locked.code, "reason": reason}
         )
+        wallet_withdraw_result(result_code=locked.code, reason="revoked", actor=actor)
     return locked
 
 

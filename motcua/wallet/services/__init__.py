@@ -6,6 +6,7 @@ from .remove import wallet_remove
 from .reuse import wallet_reuse
 from .store import document_store
 from .upload import wallet_upload
+from .withdraw import wallet_withdraw_result
 
 __all__ = [
     "document_store",
@@ -15,4 +16,5 @@ __all__ = [
     "wallet_remove",
     "wallet_reuse",
     "wallet_upload",
+    "wallet_withdraw_result",
 ]
