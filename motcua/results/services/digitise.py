@@ -21,13 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import User
 from motcua.catalogue.choices import ResultType
 from motcua.core.audit import audit_record
-from motcua.wallet.services import wallet_withdraw_result
 from motcua.core.blobs import put_blob
 from motcua.core.uploads import KIND_PDF, UploadRejected, check_upload, check_upload_count
 from motcua.dossiers.models import Decision, Dossier
 from motcua.dossiers.procedure import procedure_spec
 from motcua.dossiers.services import dossier_result_issued
 from motcua.dossiers.status import DossierStatus
+from motcua.wallet.services import wallet_withdraw_result
 
 from ..access import may_digitise_at
 from ..codes import new_code

@@ -14,9 +14,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from motcua.core.audit import audit_record
-from motcua.wallet.services import wallet_withdraw_result
 from motcua.core.blobs import put_blob
 from motcua.dossiers.services import dossier_result_issued
+from motcua.wallet.services import wallet_withdraw_result
 
 from ..models import IssuedResult, ResultKind, ResultStatus
 from ..render import page_count, render_result_pdf
