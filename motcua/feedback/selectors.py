@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import astuple, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet
@@ -193,29 +194,78 @@ def feedback_figures(
 ) -> FeedbackFigures:
     """PAKN received in ``[start, end)`` and handled by ``unit_ids`` (None = all). Open feedback is judged at
     ``as_of`` (default: the earlier of the period's end and now)."""
+    by_unit = feedback_figures_by_unit(start=start, end=end, unit_ids=unit_ids, as_of=as_of)
+    return feedback_figures_sum(by_unit.values())
+
+
+def feedback_figures_sum(figures: Iterable[FeedbackFigures]) -> FeedbackFigures:
+    totals = [0] * 8
+    for f in figures:
+        for i, value in enumerate(astuple(f)):
+            totals[i] += value
+    return FeedbackFigures(*totals)
+
+
+def feedback_figures_by_unit(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    unit_ids: Collection[int] | None = None,
+    as_of: dt.datetime | None = None,
+) -> dict[int, FeedbackFigures]:
+    """``feedback_figures`` per handling unit, from one read (the scorecard rolls them up the tree)."""
     as_of = as_of or min(end, timezone.now())
     rows = Feedback.objects.filter(
         _in_units("handling_unit_id", unit_ids), received_at__gte=start, received_at__lt=end
     )
-    received = on_time_or_pending = finished_on_time = late = refused = repeated = disliked = good = 0
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * 8)
     for f in rows.only(
-        "status", "received_at", "refuse_due_at", "info_due_at", "answer_due_at", "publish_due_at",
-        "refused_at", "info_requested_at", "answered_at", "published_at", "duplicate_of_id", "likes", "dislikes",
+        "handling_unit_id", "status", "received_at", "refuse_due_at", "info_due_at", "answer_due_at",
+        "publish_due_at", "refused_at", "info_requested_at", "answered_at", "published_at", "duplicate_of_id",
+        "likes", "dislikes",
     ):  # fmt: skip
-        received += 1
+        c = counts[f.handling_unit_id]
         verdict = feedback_timeliness(f, as_of=as_of)
-        on_time_or_pending += verdict != "late"
-        finished_on_time += verdict == "on_time"
-        late += verdict == "late"
-        refused += f.status == FeedbackStatus.REFUSED
         is_repeat = f.duplicate_of_id is not None
         is_disliked = f.dislikes > f.likes
-        repeated += is_repeat
-        disliked += is_disliked
-        good += not (is_repeat or is_disliked or verdict == "late")
-    return FeedbackFigures(
-        received, on_time_or_pending, finished_on_time, late, refused, repeated, disliked, good
+        c[0] += 1
+        c[1] += verdict != "late"
+        c[2] += verdict == "on_time"
+        c[3] += verdict == "late"
+        c[4] += f.status == FeedbackStatus.REFUSED
+        c[5] += is_repeat
+        c[6] += is_disliked
+        c[7] += not (is_repeat or is_disliked or verdict == "late")
+    return {unit_id: FeedbackFigures(*c) for unit_id, c in counts.items()}
+
+
+def complained_dossiers_by_unit(*, start: dt.datetime, end: dt.datetime) -> dict[int, int]:
+    """Per resolving unit: dossiers finished in ``[start, end)``, not late, with a PAKN about them, a
+    dislike of a unit or officer, or rated "dissatisfied" — what 766 item 5.4 subtracts besides the late
+    ones (the late ones are counted by the fact tables, so they are left out here to count each once).
+    Read from the complaint side (a few rows), never by scanning the period's dossiers."""
+    ids = (
+        set(Feedback.objects.filter(dossier_id__isnull=False).values_list("dossier_id", flat=True))
+        | set(
+            EvaluationVote.objects.filter(vote=Vote.DISLIKE).values_list("evaluation__dossier_id", flat=True)
+        )
+        | set(
+            Evaluation.objects.filter(satisfaction=Satisfaction.DISSATISFIED).values_list(
+                "dossier_id", flat=True
+            )
+        )
     )
+    if not ids:
+        return {}
+    rows = (
+        Dossier.objects.filter(pk__in=ids, finished_at__gte=start, finished_at__lt=end)
+        .exclude(outcome="late")
+        .values_list("resolving_unit_id", flat=True)
+    )
+    found: dict[int, int] = defaultdict(int)
+    for unit_id in rows:
+        found[unit_id] += 1
+    return dict(found)
 
 
 @dataclass(frozen=True)

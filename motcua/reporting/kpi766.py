@@ -23,6 +23,12 @@ from motcua.calendar.errors import OutOfCalendarRange
 from motcua.calendar.selectors import calendar_snapshot
 from motcua.catalogue.choices import OnlineLevel, ProcedureLevel
 from motcua.catalogue.models import LegalBasis, Procedure, ProcedureVersion
+from motcua.feedback.selectors import (
+    FeedbackFigures,
+    complained_dossiers_by_unit,
+    feedback_figures_by_unit,
+    feedback_figures_sum,
+)
 from motcua.org.models import OrgUnit
 from motcua.payments.errors import GatewayNotConfigured
 from motcua.payments.services import merchant_for
@@ -36,7 +42,7 @@ class Definition:
     code: str
     name: Any
     target: Decimal  # the ratio that earns the full points
-    source: str  # "dossiers" (fact table), "catalogue", or "none" (the data are not held yet)
+    source: str  # "dossiers" (fact table), "catalogue", "feedback" (PAKN), or "none" (not held yet)
     note: Any = ""
 
 
@@ -66,8 +72,8 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("4.4", _("Hồ sơ lấy giấy tờ từ kho dữ liệu, cơ sở dữ liệu quốc gia"), D(1), "dossiers"),
     Definition("4.5a", _("TTHC dùng VNeID, CSDL quốc gia về dân cư"), D(1), "none"),
     Definition("4.5b", _("Hồ sơ dùng VNeID, CSDL quốc gia về dân cư"), D(1), "none"),
-    Definition("5.2", _("Phản ánh, kiến nghị xử lý đúng hạn"), D(1), "none"),
-    Definition("5.3", _("Phản ánh, kiến nghị được đánh giá hài lòng"), D(1), "none"),
+    Definition("5.2", _("Phản ánh, kiến nghị xử lý đúng hạn"), D(1), "feedback"),
+    Definition("5.3", _("Phản ánh, kiến nghị được đánh giá hài lòng"), D(1), "feedback"),
     Definition("5.4", _("Hồ sơ không quá hạn, không bị phản ánh hay không hài lòng"), D("0.9"), "dossiers"),
 )
 
@@ -267,6 +273,25 @@ class Catalogue:
         }
 
 
+# -- feedback (PAKN) and evaluations: 766 items 5.2–5.4 ---------------------------------------------------
+
+
+class Feedback:
+    """The period's PAKN figures and complained-about dossiers per unit, read once (like the facts) and
+    rolled up the tree per scorecard. Few rows: the reads start from the feedback side."""
+
+    def __init__(self, period: Period) -> None:
+        tz = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving
+        start = dt.datetime.combine(period.start, dt.time(0), tz)
+        end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), tz)
+        self.by_unit = feedback_figures_by_unit(start=start, end=end)
+        self.complained = complained_dossiers_by_unit(start=start, end=end)
+
+    def of(self, members: set[int]) -> tuple[FeedbackFigures, int]:
+        figures = feedback_figures_sum(f for unit_id, f in self.by_unit.items() if unit_id in members)
+        return figures, sum(n for unit_id, n in self.complained.items() if unit_id in members)
+
+
 # -- the indicators ------------------------------------------------------------------------------------
 
 
@@ -279,6 +304,7 @@ def kpi766(
     per_procedure: dict[tuple[int, ...], Figures] | None = None,
     profile: str | None = None,
     catalogue: Catalogue | None = None,
+    feedback: Feedback | None = None,
 ) -> Scorecard:
     """The scorecard of ``unit`` (and its subtree) for ``period``. Pass ``per_unit``/``per_procedure``
     (from ``period_figures``), ``tree`` and ``catalogue`` to score many units from the same reads."""
@@ -302,6 +328,7 @@ def kpi766(
     }
     handled = f["received_total"]
     late_share = f["resolved_late"] + f["in_progress_overdue"]
+    pakn, complained = (feedback or Feedback(period)).of(members)
     counts: dict[str, tuple[int, int]] = {
         **catalogue.counts(versions, period),
         "1.4": (0, 0),
@@ -317,10 +344,13 @@ def kpi766(
         "4.4": (f["received_from_store"], f["received"]),
         "4.5a": (0, 0),
         "4.5b": (0, 0),
-        "5.2": (0, 0),
-        "5.3": (0, 0),
-        # 100 % − (overdue rate + rate with feedback or a dislike); no feedback is held yet (issue 9).
-        "5.4": (handled - late_share, handled),
+        # PAKN handled on time (or still within time) / received; "good" ones (not disliked, repeated
+        # nor late) / received.
+        "5.2": (pakn.handled_on_time, pakn.received),
+        "5.3": (pakn.good, pakn.received),
+        # 100 % − (overdue rate + rate with feedback or a dislike): late ones from the facts, the others
+        # (resolved, not late, complained about) from the feedback side — each dossier counted once.
+        "5.4": (max(handled - late_share - complained, 0), handled),
     }
     name = profile if profile in PROFILES else profile_name()
     group_of = {c: g for g, (_label, codes) in PROFILES[name]["groups"].items() for c in codes}
@@ -356,6 +386,7 @@ def kpi766_all(
     per_unit = period_figures(period)
     per_procedure = period_flows(period, ONLINE_BY_PROCEDURE, by_procedure=True)
     catalogue = Catalogue()
+    feedback = Feedback(period)
     chosen = units if units is not None else sorted(tree.units.values(), key=lambda u: u.code)
     return [
         kpi766(
@@ -366,6 +397,7 @@ def kpi766_all(
             per_procedure=per_procedure,
             profile=profile,
             catalogue=catalogue,
+            feedback=feedback,
         )
         for u in chosen
     ]

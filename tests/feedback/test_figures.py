@@ -86,3 +86,29 @@ def test_dossier_item_5_4_and_t08(people, version, clock):
         start=vn(2026, 3, 1), end=vn(2026, 4, 1), unit_ids=[OrgUnit.objects.get(code="H56.52").pk]
     )
     assert none.share is None and none.meets() is None
+
+
+def test_the_766_scorecard_reads_pakn_and_evaluations(people, version, clock):
+    """5.2/5.3 come from the PAKN handled by the unit; 5.4 subtracts the late dossiers (fact tables) and
+    the other complained-about ones (a dislike, "dissatisfied", a PAKN about the dossier), each once."""
+    from motcua.reporting.kpi766 import kpi766
+    from motcua.reporting.periods import parse_period
+
+    ok = journey(people, version, clock)
+    disliked = journey(people, version, clock)
+    late = journey(people, version, clock, late=True)
+    clock.shift(hours=1)
+    evaluation_give(dossier=ok, actor=people["citizen"], satisfaction="very_satisfied")
+    evaluation_give(dossier=disliked, actor=people["citizen"], satisfaction="satisfied",
+                    votes={f"u{disliked.resolving_unit_id}": "dislike"})  # fmt: skip
+    evaluation_give(dossier=late, actor=people["citizen"], satisfaction="dissatisfied")  # late already
+    answered = send("0912000001", unit=ok.resolving_unit)
+    send("0912000002", unit=ok.resolving_unit)
+    feedback_answer(feedback=answered, officer=people["specialist"], answer="a")
+    card = kpi766(ok.resolving_unit, parse_period("2026-03"))
+    items = {i.code: (i.numerator, i.denominator) for i in card.indicators}
+    assert items["5.4"] == (3 - 1 - 1, 3)  # three handled, one late, one more complained about
+    assert items["5.2"] == (2, 2)  # one answered in time, one still within its 15 working days
+    assert items["5.3"] == (2, 2)
+    other = kpi766(OrgUnit.objects.get(code="H56.52"), parse_period("2026-03"))
+    assert {i.code: (i.numerator, i.denominator) for i in other.indicators}["5.2"] == (0, 0)
