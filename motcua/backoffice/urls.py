@@ -48,4 +48,5 @@ urlpatterns = [
     path("tra-cuu-csdl/", include("motcua.backoffice.urls_registries")),
     # Issue 9: feedback and complaints (PAKN), the counter evaluation tablet.
     path("phan-anh/", include("motcua.backoffice.urls_feedback")),
+    path("thong-bao/", include("motcua.backoffice.urls_notifications")),
 ]

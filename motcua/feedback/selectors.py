@@ -224,7 +224,7 @@ def feedback_figures_by_unit(
         "publish_due_at", "refused_at", "info_requested_at", "answered_at", "published_at", "duplicate_of_id",
         "likes", "dislikes",
     ):  # fmt: skip
-        c = counts[f.handling_unit_id]
+        c = counts[f.handling_unit_id or 0]
         verdict = feedback_timeliness(f, as_of=as_of)
         is_repeat = f.duplicate_of_id is not None
         is_disliked = f.dislikes > f.likes

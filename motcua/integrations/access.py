@@ -50,6 +50,12 @@ def officer_unit_for(user: User, dossier: Dossier) -> OrgUnit | None:
     return None
 
 
+def officer_home_unit(user: User) -> OrgUnit | None:
+    """The first unit the officer holds a role in (for a look-up not tied to a dossier)."""
+    units = list(staff_scope(user).roles_by_unit)
+    return OrgUnit.objects.filter(pk__in=units).order_by("pk").first() if units else None
+
+
 def dossier_read_record(
     *, user: Any, dossier: Dossier, component: DossierComponent | None = None, via: str = ""
 ) -> AccessEntry | None:

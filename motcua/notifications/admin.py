@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Delivery, Notification
+from .models import Delivery, Notification, Reminder
 from .services import delivery_retry
 from .text import mask_phone
 
@@ -72,3 +72,11 @@ class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["sent_at", "kind", "stage", "topic", "related_type", "related_id", "due_at"]
+    list_filter = ["kind", "stage"]
+    search_fields = ["key", "related_id"]
+    date_hierarchy = "sent_at"

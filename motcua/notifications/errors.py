@@ -35,3 +35,15 @@ class InvalidContext(NotificationError):
 class UnknownChannel(NotificationError):
     code = "unknown_channel"
     default_message = _("Kênh gửi “%(channel)s” không tồn tại.")
+
+
+class TemplateInvalid(NotificationError):
+    """An administrator's template that cannot be saved (unknown placeholder, syntax error, forbidden tag)."""
+
+    code = "template_invalid"
+    default_message = _("Mẫu thông báo không hợp lệ.")
+
+
+class PreferenceInvalid(NotificationError):
+    code = "preference_invalid"
+    default_message = _("Lựa chọn kênh nhận thông báo không hợp lệ.")

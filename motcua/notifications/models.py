@@ -103,3 +103,104 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.channel} {self.status}"
+
+
+# --- reminders, editable templates, channel preferences ------------------------------------------------
+
+
+class Reminder(models.Model):
+    """One reminder or escalation, sent once: the unique ``key`` names what it is about (the scanner's
+    kind, the object, the stage and the due moment it refers to), so a scan run twice — or two scans at
+    once — sends it once. Written by ``services.remind_once`` in the transaction of its notifications."""
+
+    key = models.CharField(_("khóa nhắc việc"), max_length=255, unique=True)
+    kind = models.CharField(_("loại nhắc việc"), max_length=64)
+    stage = models.CharField(_("mức"), max_length=32, blank=True)
+    topic = models.CharField(_("chủ đề"), max_length=64)
+    related_type = models.CharField(_("loại đối tượng"), max_length=100, blank=True)
+    related_id = models.CharField(_("mã đối tượng"), max_length=100, blank=True)
+    due_at = models.DateTimeField(_("hạn được nhắc"), null=True, blank=True)
+    #: Who was told: ``[{"user": id, "name": ...}]`` (names only, no contact details).
+    recipients = models.JSONField(_("người nhận"), default=list, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("nhắc việc")
+        verbose_name_plural = _("nhắc việc, cảnh báo")
+        indexes = [models.Index(fields=["related_type", "related_id"], name="reminder_related")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TemplateLanguage(models.TextChoices):
+    VI = "vi", _("Tiếng Việt")
+    EN = "en", _("Tiếng Anh")
+
+
+class NotificationTemplate(models.Model):
+    """An administrator's text for one topic, channel and language; it replaces the built-in template file.
+
+    Email: ``subject`` and ``body`` (the email text). In-app: ``subject`` (the inbox title, optional) and
+    ``body`` (the short inbox text). SMS: ``body`` (sent without diacritics). Written by
+    ``services.notification_template_save``, which checks every placeholder against the topic's context.
+    """
+
+    topic = models.CharField(_("chủ đề"), max_length=64)
+    channel = models.CharField(_("kênh"), max_length=8, choices=Channel.choices)
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=2, choices=TemplateLanguage.choices, default=TemplateLanguage.VI
+    )
+    subject = models.CharField(_("tiêu đề"), max_length=255, blank=True)
+    body = models.TextField(_("nội dung"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["topic", "channel", "language"]
+        verbose_name = _("mẫu thông báo")
+        verbose_name_plural = _("mẫu thông báo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "channel", "language"], name="notiftemplate_one_per_topic_channel_lang"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} / {self.channel} / {self.language}"
+
+
+class ChannelPreference(models.Model):
+    """One user's choice of channels per topic group, and the language of their notifications.
+
+    ``accepted`` maps a topic group (``motcua.notifications.topics.GROUPS``) to the channels the user
+    accepts for it (``["email", "sms"]``); a group that is not listed accepts every channel. The in-app
+    inbox always receives, whatever is chosen here.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    language = models.CharField(
+        _("ngôn ngữ thông báo"), max_length=2, choices=TemplateLanguage.choices, default=TemplateLanguage.VI
+    )
+    accepted = models.JSONField(_("kênh nhận theo nhóm chủ đề"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lựa chọn kênh nhận thông báo")
+        verbose_name_plural = _("lựa chọn kênh nhận thông báo")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.accepted}"

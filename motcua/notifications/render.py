@@ -6,6 +6,9 @@ and the ``i18n`` tags built in. The context the caller gives is completed with:
 - ``recipient_name`` (or "Ông/Bà"), ``province_name``, ``sender_name``;
 - ``<key>_text`` for every moment key of the topic ("08:00 ngày 20/03/2026", or "20/03/2026" for a date);
 - ``items_list`` (a list of lines) when ``items`` is given as text or a list.
+
+An administrator's ``NotificationTemplate`` for the topic, channel and language replaces the matching
+built-in file (email: subject and body; in-app: body and, if given, the title; SMS: body).
 """
 
 from __future__ import annotations
@@ -89,12 +92,54 @@ def full_context(topic: Topic, context: Mapping[str, Any], *, recipient_name: st
     return data
 
 
-def render(topic: Topic, context: Mapping[str, Any], *, recipient_name: str = "") -> Rendered:
-    with translation.override("vi"), timezone.override(settings.TIME_ZONE):
+#: Which administrator's text replaces which built-in part: part → ((channel, field), ...) in order.
+OVERRIDES: dict[str, tuple[tuple[str, str], ...]] = {
+    "subject": (("email", "subject"), ("inapp", "subject")),
+    "email": (("email", "body"),),
+    "inapp": (("inapp", "body"),),
+    "sms": (("sms", "body"),),
+}
+
+
+def overrides_for(topic: Topic, language: str) -> dict[str, str]:
+    """The administrators' texts for ``topic`` in ``language``, by part (see ``OVERRIDES``)."""
+    from .models import NotificationTemplate
+
+    rows = {
+        row.channel: row for row in NotificationTemplate.objects.filter(topic=topic.key, language=language)
+    }
+    found: dict[str, str] = {}
+    for part, sources in OVERRIDES.items():
+        for channel, field_name in sources:
+            row = rows.get(channel)
+            text = getattr(row, field_name, "") if row is not None else ""
+            if text and text.strip():
+                found[part] = text
+                break
+    return found
+
+
+def render(
+    topic: Topic,
+    context: Mapping[str, Any],
+    *,
+    recipient_name: str = "",
+    language: str = "vi",
+    overrides: Mapping[str, str] | None = None,
+) -> Rendered:
+    """Render every part of ``topic``. ``overrides`` (part → template text, e.g. ``overrides_for(...)``,
+    as ``notify`` passes them) replace the built-in files."""
+    language = language if language in ("vi", "en") else "vi"
+    texts = dict(overrides or {})
+    with translation.override(language), timezone.override(settings.TIME_ZONE):
         data = full_context(topic, context, recipient_name=recipient_name)
 
         def part(name: str) -> str:
-            return engine().get_template(topic.template(name)).render(Context(data, autoescape=False))
+            if name in texts:
+                template = engine().from_string(texts[name])
+            else:
+                template = engine().get_template(topic.template(name))
+            return template.render(Context(data, autoescape=False))
 
         return Rendered(
             subject=_one_line(part("subject"))[:255],

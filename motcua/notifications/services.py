@@ -42,8 +42,8 @@ from . import conf
 from .channels import ChannelError
 from .channels import send as channel_send
 from .errors import InvalidContext, MissingContext, UnknownChannel, UnknownTopic
-from .models import Channel, Delivery, DeliveryStatus, Notification
-from .render import render
+from .models import Channel, ChannelPreference, Delivery, DeliveryStatus, Notification
+from .render import overrides_for, render
 from .text import mask_phone, scrub_phone
 from .topics import RETURN_CHANNELS, TOPICS, Topic
 
@@ -91,16 +91,22 @@ def notify(
     ``context`` is plain data (see ``motcua.notifications.topics`` for the keys of each topic; moments are
     aware datetimes or dates). ``channels`` defaults to every channel of the topic the recipient can be
     reached on: email if they have an address, SMS if they have a valid phone number, in-app if they have
-    an account. Raises a ``NotificationError`` (and stores nothing) for an unknown topic or channel, a
-    missing context key or a naive datetime.
+    an account. A recipient with an account gets email and SMS only for the topic groups they accept
+    (``ChannelPreference``), in their chosen language; the in-app inbox always receives. Raises a
+    ``NotificationError`` (and stores nothing) for an unknown topic or channel, a missing context key or a
+    naive datetime.
     """
     spec = TOPICS.get(topic)
     if spec is None:
         raise UnknownTopic(topic=topic)
     _check_context(spec, context)
     who = _as_recipient(recipient)
-    wanted = _channels(spec, who, channels)
-    rendered = render(spec, context, recipient_name=who.name)
+    preference = _preference(who)
+    wanted = _accepted(spec, preference, _channels(spec, who, channels))
+    language = preference.language if preference is not None else "vi"
+    rendered = render(
+        spec, context, recipient_name=who.name, language=language, overrides=overrides_for(spec, language)
+    )
     now = timezone.now()
     status_url = context.get("status_url")
     with transaction.atomic():
@@ -199,6 +205,20 @@ def _channels(spec: Topic, who: Recipient, channels: Iterable[str] | None) -> li
         Channel.INAPP: who.user is not None and who.user.pk is not None,
     }
     return [channel for channel in requested if reachable[channel]]
+
+
+def _preference(who: Recipient) -> ChannelPreference | None:
+    if who.user is None or who.user.pk is None:
+        return None
+    return ChannelPreference.objects.filter(user_id=who.user.pk).first()
+
+
+def _accepted(spec: Topic, preference: ChannelPreference | None, wanted: list[Channel]) -> list[Channel]:
+    """``wanted`` without the channels the user declined for the topic's group (never the inbox)."""
+    if preference is None or spec.group not in (preference.accepted or {}):
+        return wanted
+    accepted = set(preference.accepted.get(spec.group) or [])
+    return [channel for channel in wanted if channel == Channel.INAPP or channel in accepted]
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
@@ -368,6 +388,11 @@ def describe_error(exc: BaseException, notification: Notification) -> str:
 def _mask_email(address: str) -> str:
     local, _sep, domain = address.partition("@")
     return f"{local[:1]}***@{domain}"
+
+
+def mask_email(address: str) -> str:
+    """``an@example.vn`` → ``a***@example.vn`` (for logs and the delivery log page)."""
+    return _mask_email(address) if address else ""
 
 
 # --- in-app inbox ---------------------------------------------------------------------------------------

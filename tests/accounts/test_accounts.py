@@ -231,10 +231,15 @@ def test_demo_seed_is_idempotent(full_demo):
     before = counts()
     call_command("seed_demo", verbosity=0, history=200)
     assert counts() == before
-    assert before[3] >= 60 and Dossier.objects.filter(form_data__demo=True).count() == 10
+    assert before[3] >= 60 and Dossier.objects.filter(form_data__demo=True).count() == 11
     assert Dossier.objects.filter(form_data___simulated=True).count() == 200
     statuses = set(Dossier.objects.values_list("status", flat=True))
     assert {"awaiting_intake", "received", "processing", "awaiting_supplement", "result_ready", "returned",
             "stopped"} <= statuses  # fmt: skip
     assert dossier_history_verify() is None
+    # The online birth-certificate copy has its electronic result registered (signed after the commit,
+    # which a test inside a transaction never reaches: tests/browser/test_wallet_results.py sees it signed).
+    from motcua.results.models import IssuedResult
+
+    assert IssuedResult.objects.filter(holder_key="038195001234").count() == 1
     assert OrgUnit.objects.filter(kind=OrgUnitKind.PROVINCE, code="H56").exists()

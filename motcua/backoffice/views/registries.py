@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.dossiers.errors import DossierError
+from motcua.integrations.access import officer_home_unit
 from motcua.integrations.registries import (
     BusinessRecord,
     LookupContext,
@@ -80,7 +81,7 @@ def registry_lookup(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             context = LookupContext(
                 actor=user,
-                unit=_any_unit(user),
+                unit=officer_home_unit(user),
                 dossier_code=data["dossier_code"].strip().upper(),
                 purpose=data["purpose"].strip(),
             )
@@ -95,13 +96,6 @@ def registry_lookup(request: HttpRequest) -> HttpResponse:
             status = 400
     context_ = {"form": form, "record": record, "error": error}
     return render(request, "backoffice/registries/lookup.html", context_, status=status)
-
-
-def _any_unit(user: Any) -> OrgUnit | None:
-    from motcua.dossiers.access import staff_scope
-
-    units = list(staff_scope(user).roles_by_unit)
-    return OrgUnit.objects.filter(pk__in=units).order_by("pk").first() if units else None
 
 
 @staff_required

@@ -46,7 +46,9 @@ def _resolve_subject(
         procedure = Procedure.objects.filter(code=reference).select_related("agency").first()
     if kind == SubjectKind.DOSSIER and reference:
         dossier = Dossier.objects.filter(code=reference.upper()).only("pk", "code", "resolving_unit").first()
-    return procedure, dossier, unit if kind in (SubjectKind.UNIT, SubjectKind.OFFICER) else None
+    # The unit the sender chose is kept whatever the subject: it is the handler when no dossier or
+    # procedure names a better one (a choice the sender made is never silently dropped).
+    return procedure, dossier, unit
 
 
 def _handling_unit(
