@@ -194,3 +194,12 @@ def test_dashboard_shows_the_queue_counts(login, make, people):
         r'<span class="bo-queue-count">1</span>\s*<span class="bo-queue-label">Chờ tiếp nhận</span>', html
     )
     assert "Tiếp nhận tại quầy" in html
+
+
+def test_dashboard_links_the_notification_settings_for_administrators_only(login, people):
+    templates = reverse("backoffice:notif_templates")
+    mine = reverse("backoffice:notif_my_preferences")
+    admin_html = login(people["admin"]).get(reverse("backoffice:dashboard")).content.decode()
+    officer_html = login(people["officer"]).get(reverse("backoffice:dashboard")).content.decode()
+    assert f'href="{templates}"' in admin_html and f'href="{templates}"' not in officer_html
+    assert f'href="{mine}"' in officer_html and f'href="{reverse("backoffice:results")}"' in officer_html

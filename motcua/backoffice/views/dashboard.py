@@ -1,8 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from motcua.accounts.models import User
-from motcua.accounts.selectors import membership_list_active
+from motcua.accounts.models import Role, User
+from motcua.accounts.selectors import membership_list_active, user_roles
 from motcua.dossiers.selectors import QUEUES, counter_points_for, dossier_queue_counts, queue_clock
 
 from ..access import leads_a_unit, staff_required
@@ -25,5 +25,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "can_intake": counter_points_for(user=user).exists(),
             "leads": leads_a_unit(user),
+            "administers": Role.PROVINCE_ADMIN in user_roles(user=user),
         },
     )
