@@ -242,4 +242,11 @@ def test_demo_seed_is_idempotent(full_demo):
     from motcua.results.models import IssuedResult
 
     assert IssuedResult.objects.filter(holder_key="038195001234").count() == 1
+    # Her access ledger: the ward officer's registry look-up and dossier read, written once.
+    from motcua.wallet.models import AccessEntry
+
+    assert sorted(AccessEntry.objects.filter(subject_key="038195001234").values_list("kind", flat=True)) == [
+        "dossier_read",
+        "registry_lookup",
+    ]
     assert OrgUnit.objects.filter(kind=OrgUnitKind.PROVINCE, code="H56").exists()

@@ -8,6 +8,7 @@ from motcua.accounts.demo import seed_demo_accounts
 from motcua.calendar.demo import seed_demo_calendar
 from motcua.catalogue.demo import seed_demo_catalogue
 from motcua.dossiers.demo import seed_demo_dossiers
+from motcua.integrations.demo import seed_demo_access
 from motcua.org.demo import seed_demo_org
 from motcua.payments.demo import pay_demo_dossier_at_counter
 from motcua.reporting.plan_seed import seed_demo_plan
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             ("dossiers", partial(seed_demo_dossiers, pay=pay_demo_dossier_at_counter)),
             ("simulated history", partial(seed_demo_history, dossiers=options["history"])),
             ("reform plan", seed_demo_plan),
+            ("data-access ledger", seed_demo_access),
         ]
         for label, seed in steps:
             created = seed()
