@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db import transaction
@@ -65,6 +66,4 @@ def ledger_record(
 
 
 def _subject_ref(subject_key: str) -> str:
-    import hashlib
-
     return hashlib.sha256(subject_key.encode()).hexdigest()[:16]
