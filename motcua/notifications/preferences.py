@@ -38,6 +38,36 @@ def preference_get(*, user: User) -> PreferenceView:
     return PreferenceView(language=row.language if row else TemplateLanguage.VI, accepted=accepted)
 
 
+def preference_rows(*, user: User) -> tuple[str, list[dict[str, object]]]:
+    """The user's language and, per topic group, each optional channel with whether it is accepted — what a
+    preferences form shows (the back office and the portal use the same rows)."""
+    view = preference_get(user=user)
+    rows: list[dict[str, object]] = [
+        {
+            "group": group,
+            "label": label,
+            "channels": [
+                {"value": c.value, "label": c.label, "checked": c.value in view.accepted.get(group, [])}
+                for c in OPTIONAL_CHANNELS
+            ],
+        }
+        for group, label in GROUPS.items()
+    ]
+    return view.language, rows
+
+
+def preference_set_from_form(*, user: User, data: object, actor: User | None = None) -> ChannelPreference:
+    """``preference_set`` from a submitted form (``group_<group>`` checkboxes, ``language``)."""
+    getlist = data.getlist  # type: ignore[attr-defined]
+    accepted = {group: getlist(f"group_{group}") for group in GROUPS}
+    return preference_set(
+        user=user,
+        accepted=accepted,
+        language=data.get("language", TemplateLanguage.VI),  # type: ignore[attr-defined]
+        actor=actor,
+    )
+
+
 def preference_set(
     *,
     user: User,

@@ -6,7 +6,7 @@ from .views.catalogue import procedure_detail, procedure_list
 from .views.dossiers import mine as my_dossier_views
 from .views.dossiers import public as dossier_public_views
 from .views.dossiers import wizard as dossier_wizard
-from .views.inbox import inbox
+from .views.inbox import inbox, notification_channels
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", procedure_detail, name="procedure_detail"),
     path("lich-lam-viec/", working_calendar, name="working_calendar"),
     path("thong-bao/", inbox, name="inbox"),
+    path("thong-bao/kenh-nhan/", notification_channels, name="notification_channels"),
     # Online application wizard, "Hồ sơ của tôi", public status page (motcua.portal.views.dossiers).
     path("thu-tuc/<str:code>/nop-ho-so/", dossier_wizard.apply_start, name="dossier_apply"),
     path(

@@ -22,7 +22,7 @@ from motcua.core.audit import audit_record
 from motcua.notifications import selectors
 from motcua.notifications.errors import NotificationError
 from motcua.notifications.models import Channel, DeliveryStatus, TemplateLanguage
-from motcua.notifications.preferences import OPTIONAL_CHANNELS, preference_get, preference_set
+from motcua.notifications.preferences import preference_rows, preference_set_from_form
 from motcua.notifications.render import Rendered
 from motcua.notifications.templating import (
     notification_template_delete,
@@ -199,28 +199,9 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
 # -- channel preferences ---------------------------------------------------------------------------------
 
 
-def _preference_rows(user: User) -> tuple[str, list[dict[str, Any]]]:
-    view = preference_get(user=user)
-    rows = [
-        {
-            "group": group,
-            "label": label,
-            "channels": [
-                {"value": c.value, "label": c.label, "checked": c.value in view.accepted.get(group, [])}
-                for c in OPTIONAL_CHANNELS
-            ],
-        }
-        for group, label in GROUPS.items()
-    ]
-    return view.language, rows
-
-
 def _save_preferences(request: HttpRequest, user: User) -> str:
-    accepted = {group: request.POST.getlist(f"group_{group}") for group in GROUPS}
     try:
-        preference_set(
-            user=user, accepted=accepted, language=request.POST.get("language", "vi"), actor=_user(request)
-        )
+        preference_set_from_form(user=user, data=request.POST, actor=_user(request))
     except NotificationError as exc:
         return str(exc)
     return ""
@@ -247,7 +228,7 @@ def preferences_admin(request: HttpRequest) -> HttpResponse:
                 request, _("Đã lưu lựa chọn kênh nhận thông báo của %(name)s.") % {"name": chosen}
             )
             return redirect(f"{reverse('backoffice:notif_preferences')}?{urlencode({'user': chosen.pk})}")
-    language, rows = _preference_rows(chosen) if chosen is not None else ("vi", [])
+    language, rows = preference_rows(user=chosen) if chosen is not None else ("vi", [])
     return render(
         request,
         "backoffice/notifications/preferences.html",
@@ -276,7 +257,7 @@ def preferences_mine(request: HttpRequest) -> HttpResponse:
         if not error:
             messages.success(request, _("Đã lưu lựa chọn kênh nhận thông báo."))
             return redirect("backoffice:notif_my_preferences")
-    language, rows = _preference_rows(user)
+    language, rows = preference_rows(user=user)
     return render(
         request,
         "backoffice/notifications/preferences.html",

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.accounts.models import User
+from motcua.notifications.errors import NotificationError
+from motcua.notifications.models import TemplateLanguage
+from motcua.notifications.preferences import preference_rows, preference_set_from_form
 from motcua.notifications.selectors import inbox_list, inbox_unread_count
 from motcua.notifications.services import inbox_mark_all_read, inbox_mark_read
 
@@ -47,3 +50,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "unread": inbox_unread_count(user=user),
     }
     return render(request, "portal/inbox.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_channels(request: HttpRequest) -> HttpResponse:
+    """The signed-in citizen's (or business's) choice of channels per kind of notification."""
+    user = cast(User, request.user)
+    error = ""
+    if request.method == "POST":
+        try:
+            preference_set_from_form(user=user, data=request.POST, actor=user)
+        except NotificationError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Đã lưu lựa chọn kênh nhận thông báo."))
+            return redirect("notification_channels")
+    language, rows = preference_rows(user=user)
+    context = {"rows": rows, "language": language, "languages": TemplateLanguage.choices, "error": error}
+    return render(request, "portal/notification_channels.html", context, status=422 if error else 200)
