@@ -138,11 +138,39 @@ class FilesMixin:
 
 
 class SupplementForm(FilesMixin, VersionedForm):
+    """The supplement brought to the counter: for each component an optional scan and, with a scan, the
+    page count of the paper original (the service refuses a scan whose page count differs)."""
+
     note = forms.CharField(label=_("Nội dung đã bổ sung"), required=False, widget=NOTE, max_length=4000)
 
     def __init__(self, *args: Any, components: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        components = list(components)
         self.add_file_fields(components)
+        for pk, name in components:
+            self.fields[f"pages_{pk}"] = forms.IntegerField(
+                label=_("Số trang bản giấy: %(name)s") % {"name": name},
+                required=False,
+                min_value=1,
+                max_value=5000,
+                error_messages={
+                    "invalid": _("Số trang phải là số nguyên."),
+                    "min_value": _("Số trang bản giấy phải từ 1 trở lên."),
+                    "max_value": _("Số trang quá lớn."),
+                },
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1", "class": "bo-pages"}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for pk in self.files_by_key():
+            if not data.get(f"pages_{pk}") and f"pages_{pk}" not in self.errors:
+                self.add_error(f"pages_{pk}", _("Nhập số trang của bản giấy để đối chiếu với bản quét."))
+        return data
+
+    def pages_by_key(self) -> dict[int, int]:
+        """Component id → the page count of the paper original, for the scans attached."""
+        return {pk: int(self.cleaned_data[f"pages_{pk}"]) for pk in self.files_by_key()}
 
 
 class SuspendForm(VersionedForm):

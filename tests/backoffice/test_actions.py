@@ -258,16 +258,27 @@ def test_supplement_with_a_scan(login, make, people, clock):
     component = d.components.get(position=3)
     officer = login(people["officer"])
     before = snapshot(d)
-    response = post(officer, d, "supplement", files={f"file_{component.pk}": html_file()})
+    pages = f"pages_{component.pk}"
+    response = post(officer, d, "supplement", {pages: 2}, files={f"file_{component.pk}": html_file()})
     assert response.status_code == 422  # judged by content, not by name: nothing stored, nothing changed
     assert snapshot(d) == before
     component.refresh_from_db()
     assert not component.file
+    # The officer counts the paper pages: a scan without the count, or with another count, is refused.
     response = post(officer, d, "supplement", files={f"file_{component.pk}": pdf_file("so-do.pdf")})
+    assert response.status_code in (400, 422) and "Nhập số trang của bản giấy" in response.content.decode()
+    response = post(
+        officer, d, "supplement", {pages: 3}, files={f"file_{component.pk}": pdf_file("so-do.pdf")}
+    )
+    assert response.status_code == 422 and "khác số trang bản giấy (3)" in response.content.decode()
+    assert snapshot(d) == before
+    response = post(
+        officer, d, "supplement", {pages: 2}, files={f"file_{component.pk}": pdf_file("so-do.pdf")}
+    )
     assert response.status_code == 302
     component.refresh_from_db()
     assert component.digitised and component.file and component.page_count == 2
-    assert component.origin == "counter_scan"
+    assert component.origin == "counter_scan" and component.declared_pages == 2
     assert fresh(d).status == DossierStatus.PROCESSING
 
 

@@ -132,7 +132,7 @@ def _supplement(user: User, d: Dossier, data: dict[str, Any], form: forms.Form) 
     stored: list[str] = []
     try:
         with transaction.atomic():  # the files and the supplement land together or not at all
-            stored = attach_files(dossier=d, user=user, files=form.files_by_key())
+            stored = attach_files(dossier=d, user=user, files=form.files_by_key(), pages=form.pages_by_key())
             return s.dossier_supplement(
                 dossier=d, actor=user, note=data["note"], expected_version=data["version"]
             )
