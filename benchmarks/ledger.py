@@ -24,6 +24,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ def main() -> None:
                     actor_label="Cán bộ đo", dossier_code="BENCH", purpose="Giải quyết hồ sơ BENCH",
                 )  # fmt: skip
 
-        def run(work, threads: int) -> float:
+        def run(work: Callable[[int], None], threads: int) -> float:
             errors: list[BaseException] = []
 
             def worker(offset: int) -> None:
@@ -101,7 +102,7 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             if errors:
                 raise errors[0]
-            return threads * args.records / elapsed
+            return float(threads * args.records / elapsed)
 
         connection.close()
         print(
