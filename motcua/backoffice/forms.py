@@ -24,6 +24,29 @@ REASON = forms.Textarea(attrs={"rows": 3})
 NOTE = forms.Textarea(attrs={"rows": 2})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REQUIRED = {"required": _("Vui lòng nhập thông tin này.")}
+#: With a scan made at the counter, the officer states the paper original's page count (the service refuses
+#: a scan whose page count differs).
+PAGES_MISSING = _("Nhập số trang của bản giấy để đối chiếu với bản quét.")
+PAGES_ERRORS = {
+    "invalid": _("Số trang phải là số nguyên."),
+    "min_value": _("Số trang bản giấy phải từ 1 trở lên."),
+    "max_value": _("Số trang quá lớn."),
+    "required": PAGES_MISSING,
+}
+
+
+def pages_field(label: Any, *, required: bool = False) -> forms.IntegerField:
+    """The page count of a paper original, next to its scan."""
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=1,
+        max_value=5000,
+        error_messages=PAGES_ERRORS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1", "class": "bo-pages"}),
+    )
+
+
 CHOOSE = {"required": _("Vui lòng chọn một mục."), "invalid_choice": _("Lựa chọn không hợp lệ.")}
 
 
@@ -148,24 +171,13 @@ class SupplementForm(FilesMixin, VersionedForm):
         components = list(components)
         self.add_file_fields(components)
         for pk, name in components:
-            self.fields[f"pages_{pk}"] = forms.IntegerField(
-                label=_("Số trang bản giấy: %(name)s") % {"name": name},
-                required=False,
-                min_value=1,
-                max_value=5000,
-                error_messages={
-                    "invalid": _("Số trang phải là số nguyên."),
-                    "min_value": _("Số trang bản giấy phải từ 1 trở lên."),
-                    "max_value": _("Số trang quá lớn."),
-                },
-                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1", "class": "bo-pages"}),
-            )
+            self.fields[f"pages_{pk}"] = pages_field(_("Số trang bản giấy: %(name)s") % {"name": name})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for pk in self.files_by_key():
             if not data.get(f"pages_{pk}") and f"pages_{pk}" not in self.errors:
-                self.add_error(f"pages_{pk}", _("Nhập số trang của bản giấy để đối chiếu với bản quét."))
+                self.add_error(f"pages_{pk}", PAGES_MISSING)
         return data
 
     def pages_by_key(self) -> dict[int, int]:

@@ -28,6 +28,7 @@ from .engine import (
     Session,
 )
 from .engine import DayKind as EngineDayKind
+from .errors import CalendarError
 from .models import CalendarDay, DayKind, WorkingHours, WorkSession
 
 WEEKDAY_SHORT = (_("T2"), _("T3"), _("T4"), _("T5"), _("T6"), _("T7"), _("CN"))
@@ -289,3 +290,27 @@ def working_hours_get(*, pk: object) -> WorkingHours | None:
 def calendar_audit_list(*, limit: int = 20) -> list[AuditEvent]:
     """The latest calendar changes from the audit chain (who changed what, when)."""
     return list(AuditEvent.objects.filter(action__startswith="calendar.").order_by("-seq")[:limit])
+
+
+# -- working time for reminders ------------------------------------------------------------------------------
+
+
+def working_horizon(now: dt.datetime, window: dt.timedelta) -> dt.datetime:
+    """A moment that nothing due within ``window`` of working time from ``now`` can be later than, by the
+    province calendar — a cheap database filter before the exact check on each unit's own calendar (one
+    calendar day of slack covers units' other hours). Outside the known calendar: wall-clock + 31 days."""
+    cal = calendar_snapshot()
+    try:
+        end = cal.moment_at(cal.working_us(now) + window // dt.timedelta(microseconds=1))
+    except CalendarError:
+        end = now + window + dt.timedelta(days=31)
+    return end + dt.timedelta(days=1)
+
+
+def working_time_left(cal: CalendarSnapshot, now: dt.datetime, due: dt.datetime) -> dt.timedelta:
+    """Working time from ``now`` to ``due`` on ``cal``; outside the known calendar, wall-clock time (which
+    only errs on the late side)."""
+    try:
+        return cal.working_time(now, due)
+    except CalendarError:
+        return due - now

@@ -27,3 +27,19 @@ class CodedError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, params={self.params!r})"
+
+
+class RuleError(CodedError):
+    """A service's rule refused the action and nothing was changed: ``message`` is the filled-in text at
+    once (the services raise it inside a request, where the language is set) and ``http_status`` what an
+    edge answers. The base of each domain app's errors (dossiers, data store, results)."""
+
+    code = "rule_error"
+    http_status = 400
+
+    def __init__(self, message: str | Promise, *, code: str | None = None, **params: Any) -> None:
+        super().__init__(message, code=code, **params)
+        self.message = super().__str__()
+
+    def __str__(self) -> str:
+        return str(self.message)

@@ -29,9 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from motcua.accounts.models import Role, User
-from motcua.calendar.engine import CalendarSnapshot
-from motcua.calendar.errors import CalendarError
-from motcua.calendar.selectors import calendar_snapshot
+from motcua.calendar.selectors import working_horizon, working_time_left
 from motcua.notifications.recipients import staff_with_role
 from motcua.notifications.reminders import (
     register_deadline_scanner,
@@ -70,24 +68,6 @@ def staff_url(dossier: Dossier) -> str:
         return ""
 
 
-def _horizon(now: dt.datetime, window: dt.timedelta) -> dt.datetime:
-    """A moment no step due within ``window`` of working time can be later than (a cheap DB filter; the
-    exact check uses each unit's own calendar). One calendar day of slack covers units' other hours."""
-    cal = calendar_snapshot()
-    try:
-        end = cal.moment_at(cal.working_us(now) + window // dt.timedelta(microseconds=1))
-    except CalendarError:
-        end = now + window + dt.timedelta(days=31)
-    return end + dt.timedelta(days=1)
-
-
-def _working_left(cal: CalendarSnapshot, now: dt.datetime, due: dt.datetime) -> dt.timedelta:
-    try:
-        return cal.working_time(now, due)
-    except CalendarError:
-        return due - now  # outside the known calendar: wall-clock time, which only errs on the late side
-
-
 def _context(step: DossierStep, **extra: Any) -> dict[str, Any]:
     dossier = step.dossier
     return {
@@ -120,7 +100,7 @@ def step_handlers(step: DossierStep) -> list[User]:
 def scan_step_due(*, now: dt.datetime, dry_run: bool = False) -> int:
     """Level 1: warn the handler of every open step due within the window (or already due)."""
     window = remind_window()
-    steps = _open_steps(now, _horizon(now, window))
+    steps = _open_steps(now, working_horizon(now, window))
     keys = {s.pk: reminder_key(kind=KIND_DUE, obj=s, stage="due", due_at=s.due_at) for s in steps}
     done = reminders_already_sent(keys.values())
     sent = 0
@@ -128,7 +108,7 @@ def scan_step_due(*, now: dt.datetime, dry_run: bool = False) -> int:
         if keys[step.pk] in done or step.due_at is None:
             continue
         overdue = step.due_at <= now
-        if not overdue and _working_left(calendar_for(step.unit), now, step.due_at) > window:
+        if not overdue and working_time_left(calendar_for(step.unit), now, step.due_at) > window:
             continue
         reminder = remind_once(
             key=keys[step.pk],
@@ -194,7 +174,7 @@ def scan_apology_needed(*, now: dt.datetime, dry_run: bool = False) -> int:
     candidates = (
         Dossier.objects.filter(status__in=UNDECIDED, apology_count=0, due_at__gte=tomorrow)
         .filter(
-            Q(due_at__lte=_horizon(now, window))
+            Q(due_at__lte=working_horizon(now, window))
             | (open_step & Q(steps__due_at__lte=now))
             | (open_step & Q(steps__due_at__gt=F("due_at")))
         )
@@ -216,7 +196,7 @@ def scan_apology_needed(*, now: dt.datetime, dry_run: bool = False) -> int:
         )
         at_risk = (
             (step is not None and step.due_at is not None and (step.due_at <= now or step.due_at > dossier.due_at))
-            or _working_left(calendar_for(dossier.resolving_unit), now, dossier.due_at) <= window
+            or working_time_left(calendar_for(dossier.resolving_unit), now, dossier.due_at) <= window
         )  # fmt: skip
         if not at_risk:
             continue

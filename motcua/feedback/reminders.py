@@ -29,8 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
-from motcua.calendar.errors import CalendarError
-from motcua.calendar.selectors import calendar_snapshot
+from motcua.calendar.selectors import calendar_snapshot, working_horizon, working_time_left
 from motcua.notifications.recipients import staff_with_role, staff_with_role_anywhere
 from motcua.notifications.reminders import (
     register_deadline_scanner,
@@ -80,22 +79,6 @@ def _due_moments(feedback: Feedback) -> Iterator[tuple[str, dt.datetime, bool]]:
         yield stage, due, escalate
 
 
-def _horizon(now: dt.datetime, window: dt.timedelta) -> dt.datetime:
-    cal = calendar_snapshot()
-    try:
-        end = cal.moment_at(cal.working_us(now) + window // dt.timedelta(microseconds=1))
-    except CalendarError:
-        end = now + window + dt.timedelta(days=31)
-    return end + dt.timedelta(days=1)
-
-
-def _working_left(feedback: Feedback, now: dt.datetime, due: dt.datetime) -> dt.timedelta:
-    try:
-        return calendar_snapshot(org_unit=feedback.handling_unit_id).working_time(now, due)
-    except CalendarError:
-        return due - now
-
-
 def staff_url(feedback: Feedback) -> str:
     base = getattr(settings, "MOTCUA_PUBLIC_URL", "").rstrip("/")
     try:
@@ -132,12 +115,16 @@ def scan_feedback(*, now: dt.datetime, dry_run: bool = False) -> int:
     """Warn the handlers before each due moment and the leader once it has passed."""
     window = remind_window()
     names = deadline_names()
-    items = _candidates(_horizon(now, window))
+    items = _candidates(working_horizon(now, window))
     plan: list[tuple[Feedback, str, dt.datetime, str, str]] = []
     for feedback in items:
         for stage, due, escalate in _due_moments(feedback):
             overdue = due <= now
-            if overdue or _working_left(feedback, now, due) <= window:
+            if (
+                overdue
+                or working_time_left(calendar_snapshot(org_unit=feedback.handling_unit_id), now, due)
+                <= window
+            ):
                 plan.append(
                     (
                         feedback,

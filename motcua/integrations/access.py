@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import AccountKind, User
 from motcua.dossiers.access import current_step, staff_scope
@@ -107,25 +108,25 @@ def ledger_entries_for(user: Any) -> QuerySet[AccessEntry]:
 
 
 CSV_HEADER = (
-    "Thời điểm",
-    "Người truy cập",
-    "Đơn vị",
-    "Mã hồ sơ",
-    "Mục đích",
-    "Loại truy cập",
-    "Nguồn dữ liệu",
-    "Kết quả",
-    "Dữ liệu của",
-    "Số nhật ký",
+    _("Thời điểm"),
+    _("Người truy cập"),
+    _("Đơn vị"),
+    _("Mã hồ sơ"),
+    _("Mục đích"),
+    _("Loại truy cập"),
+    _("Nguồn dữ liệu"),
+    _("Kết quả"),
+    _("Dữ liệu của"),
+    _("Số nhật ký"),
 )
-OUTCOME_LABELS = {"found": "Tìm thấy", "not_found": "Không tìm thấy", "error": "Lỗi"}
+OUTCOME_LABELS = {"found": _("Tìm thấy"), "not_found": _("Không tìm thấy"), "error": _("Lỗi")}
 
 
 def ledger_csv(entries: QuerySet[AccessEntry]) -> bytes:
     """The ledger as CSV for Excel: UTF-8 with a byte-order mark, comma-separated, local time."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    writer.writerow([str(label) for label in CSV_HEADER])
     kinds = dict(AccessKind.choices)
     for e in entries.iterator():
         writer.writerow(
@@ -137,7 +138,7 @@ def ledger_csv(entries: QuerySet[AccessEntry]) -> bytes:
                 e.purpose,
                 str(kinds.get(e.kind, e.kind)),
                 e.source,
-                OUTCOME_LABELS.get(e.outcome, e.outcome),
+                str(OUTCOME_LABELS.get(e.outcome, e.outcome)),
                 e.subject_key,
                 e.audit_seq or "",
             ]

@@ -159,9 +159,7 @@ class BottleneckReport:
 
 
 def _bounds(period: Period, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(period.start, dt.time(0), tz)
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), tz)
+    start, end = period.moments()
     return start, min(end, now)
 
 

@@ -281,9 +281,7 @@ class Feedback:
     rolled up the tree per scorecard. Few rows: the reads start from the feedback side."""
 
     def __init__(self, period: Period) -> None:
-        tz = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving
-        start = dt.datetime.combine(period.start, dt.time(0), tz)
-        end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), tz)
+        start, end = period.moments()
         self.by_unit = feedback_figures_by_unit(start=start, end=end)
         self.complained = complained_dossiers_by_unit(start=start, end=end)
 

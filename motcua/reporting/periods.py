@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import CodedError
+
+PROVINCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class InvalidPeriod(CodedError):
@@ -36,6 +39,12 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def moments(self) -> tuple[dt.datetime, dt.datetime]:
+        """``[start, end)`` as moments in the province's time: the first day's midnight and the midnight
+        after the last day (for the reads that filter timestamps rather than fact days)."""
+        start = dt.datetime.combine(self.start, dt.time(0), PROVINCE_TZ)
+        return start, dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(0), PROVINCE_TZ)
 
 
 def _month_end(year: int, month: int) -> dt.date:

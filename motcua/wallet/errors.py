@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.functional import Promise
-
-from motcua.core.errors import CodedError
+from motcua.core.errors import RuleError
 
 
-class WalletError(CodedError):
+class WalletError(RuleError):
     """A rule of the data store refused the action; nothing was changed."""
 
     code = "wallet_error"
     http_status = 400
-
-    def __init__(self, message: str | Promise, *, code: str | None = None, **params: Any) -> None:
-        super().__init__(message, code=code, **params)
-        self.message = super().__str__()
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class DocumentNotFound(WalletError):

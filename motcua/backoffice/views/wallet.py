@@ -46,12 +46,6 @@ from .dossiers.common import dossier_or_404, officer
 #: The states in which the officer digitises or reuses components (the attach service's rule).
 AT_INTAKE = (DossierStatus.AWAITING_INTAKE, DossierStatus.RECEIVED)
 
-PAGES_ERRORS = {
-    "invalid": gettext_lazy("Số trang phải là số nguyên."),
-    "min_value": gettext_lazy("Số trang bản giấy phải từ 1 trở lên."),
-    "max_value": gettext_lazy("Số trang quá lớn."),
-}
-
 
 def offer_label(document: StoredDocument) -> str:
     parts = [document.title]
@@ -63,17 +57,6 @@ def offer_label(document: StoredDocument) -> str:
         parts.append(_("không thời hạn"))
     parts.append(str(document.get_origin_display()).lower())
     return ", ".join(parts)
-
-
-def pages_field(label: str) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=1,
-        max_value=5000,
-        error_messages=PAGES_ERRORS,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1", "class": "bo-pages"}),
-    )
 
 
 # -- counter intake ----------------------------------------------------------------------------------------
@@ -92,7 +75,7 @@ class IntakeStoreForm(f.CounterIntakeForm):
         self.offers = offers or {}
         for name in [n for n in self.fields if n.startswith("scan_")]:
             position = int(name[len("scan_") :])
-            self.fields[f"pages_{position}"] = pages_field(_("Số trang bản giấy"))
+            self.fields[f"pages_{position}"] = f.pages_field(_("Số trang bản giấy"))
             self.fields[f"pages_{position}"].help_text = _(
                 "Đếm số trang bản giấy; bản quét phải đủ chừng ấy trang."
             )
@@ -113,9 +96,7 @@ class IntakeStoreForm(f.CounterIntakeForm):
         data = super().clean()
         for position in self.scans():
             if not data.get(f"pages_{position}") and f"pages_{position}" not in self.errors:
-                self.add_error(
-                    f"pages_{position}", _("Nhập số trang của bản giấy để đối chiếu với bản quét.")
-                )
+                self.add_error(f"pages_{position}", f.PAGES_MISSING)
             if data.get(f"reuse_{position}"):
                 self.add_error(
                     f"reuse_{position}",
@@ -213,16 +194,7 @@ class ScanForm(forms.Form):
         error_messages={"required": gettext_lazy("Hãy chọn tệp bản quét (PDF, JPEG hoặc PNG).")},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"}),
     )
-    pages = forms.IntegerField(
-        label=gettext_lazy("Số trang bản giấy"),
-        min_value=1,
-        max_value=5000,
-        error_messages={
-            **PAGES_ERRORS,
-            "required": gettext_lazy("Nhập số trang của bản giấy để đối chiếu với bản quét."),
-        },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"}),
-    )
+    pages = f.pages_field(gettext_lazy("Số trang bản giấy"), required=True)
 
 
 def _dossier_at_intake(request: HttpRequest, pk: int) -> Dossier:

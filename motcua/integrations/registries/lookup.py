@@ -81,12 +81,6 @@ def _check(context: LookupContext, key: str, validate: Any) -> None:
         raise LookupRefused(exc.messages[0], code="registry_bad_key") from exc
 
 
-def _outcome(exc: Exception | None) -> str:
-    if exc is None:
-        return "found"
-    return "not_found" if isinstance(exc, RegistryNotFound) else "error"
-
-
 def _log(subject_kind: str, key: str, registry: str, context: LookupContext, outcome: str) -> None:
     ledger_record(
         subject_kind=subject_kind,
@@ -101,30 +95,34 @@ def _log(subject_kind: str, key: str, registry: str, context: LookupContext, out
     )
 
 
+def _lookup(registry: Any, *, kind: str, source: str, key: str, validate: Any, context: LookupContext) -> Any:
+    """Check the request (purpose, key), ask ``registry``, log the answer (found / not found / error) in the
+    subject's access ledger; a refused request sends and logs nothing."""
+    _check(context, key, validate)
+    request_id = uuid.uuid4().hex
+    try:
+        record = registry.lookup(key, context=context, request_id=request_id)
+    except RegistryError as exc:
+        _log(kind, key, source, context, "not_found" if isinstance(exc, RegistryNotFound) else "error")
+        raise
+    _log(kind, key, source, context, "found")
+    return dataclasses.replace(record, request_id=request_id)
+
+
 def registry_lookup_person(*, personal_id: str, context: LookupContext) -> PersonRecord:
     """The population registry's record for ``personal_id``; raises ``RegistryNotFound``,
     ``RegistryUnavailable``, ``RegistryError`` (all logged) or ``LookupRefused`` (nothing sent, not logged)."""
-    personal_id = (personal_id or "").strip()
-    _check(context, personal_id, validate_cccd)
-    request_id = uuid.uuid4().hex
-    try:
-        record = population_registry().lookup(personal_id, context=context, request_id=request_id)
-    except RegistryError as exc:
-        _log("person", personal_id, POPULATION, context, _outcome(exc))
-        raise
-    _log("person", personal_id, POPULATION, context, "found")
-    return dataclasses.replace(record, request_id=request_id)
+    record: PersonRecord = _lookup(
+        population_registry(), kind="person", source=POPULATION, key=(personal_id or "").strip(),
+        validate=validate_cccd, context=context,
+    )  # fmt: skip
+    return record
 
 
 def registry_lookup_business(*, tax_code: str, context: LookupContext) -> BusinessRecord:
     """The business registry's record for ``tax_code`` (same errors and logging as the person look-up)."""
-    tax_code = (tax_code or "").strip()
-    _check(context, tax_code, validate_mst)
-    request_id = uuid.uuid4().hex
-    try:
-        record = business_registry().lookup(tax_code, context=context, request_id=request_id)
-    except RegistryError as exc:
-        _log("business", tax_code, BUSINESS, context, _outcome(exc))
-        raise
-    _log("business", tax_code, BUSINESS, context, "found")
-    return dataclasses.replace(record, request_id=request_id)
+    record: BusinessRecord = _lookup(
+        business_registry(), kind="business", source=BUSINESS, key=(tax_code or "").strip(),
+        validate=validate_mst, context=context,
+    )  # fmt: skip
+    return record

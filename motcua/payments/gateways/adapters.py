@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -53,10 +53,14 @@ class Gateway(Protocol):
     def parse_callback(self, params: Mapping[str, str]) -> Callback | None: ...
 
 
-class VnpayGateway:
-    channel: str = PayChannel.VNPAY
+class _ProtocolGateway:
+    """A gateway whose protocol module builds the signed parameters and the URL (``payment_params``,
+    ``payment_url``): both adapters below differ only in the module and in how a callback is read."""
 
-    def __init__(self, merchant: vnpay.Merchant) -> None:
+    channel: str
+    protocol: Any
+
+    def __init__(self, merchant: Any) -> None:
         self.merchant = merchant
 
     def payment_url(
@@ -69,16 +73,17 @@ class VnpayGateway:
         ip_addr: str,
         created_at: dt.datetime,
     ) -> str:
-        params = vnpay.payment_params(
-            merchant=self.merchant,
-            txn_ref=txn_ref,
-            amount=amount,
-            order_info=order_info,
-            return_url=return_url,
-            ip_addr=ip_addr,
-            created_at=created_at,
-        )
-        return vnpay.payment_url(self.merchant, params)
+        params = self.protocol.payment_params(
+            merchant=self.merchant, txn_ref=txn_ref, amount=amount, order_info=order_info,
+            return_url=return_url, ip_addr=ip_addr, created_at=created_at,
+        )  # fmt: skip
+        return str(self.protocol.payment_url(self.merchant, params))
+
+
+class VnpayGateway(_ProtocolGateway):
+    channel: str = PayChannel.VNPAY
+    protocol = vnpay
+    merchant: vnpay.Merchant
 
     def parse_callback(self, params: Mapping[str, str]) -> Callback | None:
         if not vnpay.verify(params, self.merchant.hash_secret):
@@ -104,35 +109,14 @@ class VnpayGateway:
         )
 
 
-class NationalGateway:
+class NationalGateway(_ProtocolGateway):
     channel: str = PayChannel.NATIONAL
-
-    def __init__(self, merchant: national.Merchant) -> None:
-        self.merchant = merchant
-
-    def payment_url(
-        self,
-        *,
-        txn_ref: str,
-        amount: int,
-        order_info: str,
-        return_url: str,
-        ip_addr: str,
-        created_at: dt.datetime,
-    ) -> str:
-        params = national.payment_params(
-            merchant=self.merchant,
-            txn_ref=txn_ref,
-            amount=amount,
-            order_info=order_info,
-            return_url=return_url,
-            ip_addr=ip_addr,
-            created_at=created_at,
-        )
-        return national.payment_url(self.merchant, params)
+    protocol = national
+    merchant: national.Merchant
 
     def parse_callback(self, params: Mapping[str, str]) -> Callback | None:
-        return national.parse_callback(params, self.merchant.secret_key)
+        result: Callback | None = national.parse_callback(params, self.merchant.secret_key)
+        return result
 
 
 def _conf(agency_code: str) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,6 +12,7 @@ from motcua.core.blobs import Blob
 from motcua.dossiers.models import ApplicantKind, Dossier
 from motcua.dossiers.procedure import procedure_spec
 
+from ..codes import new_code
 from ..models import HolderKind, IssuedResult
 
 GENERIC_TYPE = DocumentType.KET_QUA_TTHC.value
@@ -31,6 +34,27 @@ def result_document_type(dossier: Dossier) -> str:
     spec = procedure_spec(dossier.procedure_version)
     value = getattr(spec, "result_document_type", "") or ""
     return value if value in DocumentType.values and value else GENERIC_TYPE
+
+
+def new_result(dossier: Dossier, *, kind: str, issued_by: Any, **fields: Any) -> IssuedResult:
+    """An unsaved ``IssuedResult`` of ``dossier`` with what every result takes from it: a new code, the
+    holder, the document type, the procedure's result name, the decision note and the signing unit."""
+    spec = procedure_spec(dossier.procedure_version)
+    holder_kind, holder_key, holder_name = holder_of(dossier)
+    return IssuedResult(
+        code=new_code(),
+        dossier=dossier,
+        holder_kind=holder_kind,
+        holder_key=holder_key,
+        holder_name=holder_name,
+        document_type=result_document_type(dossier),
+        title=spec.result_name or spec.name,
+        kind=kind,
+        decision_note=dossier.decision_note,
+        signer_unit=dossier.resolving_unit or dossier.receiving_point,
+        issued_by=issued_by,
+        **fields,
+    )
 
 
 def schedule_issue(result_id: int) -> None:

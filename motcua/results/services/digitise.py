@@ -30,7 +30,6 @@ from motcua.dossiers.status import DossierStatus
 from motcua.wallet.services import wallet_withdraw_result
 
 from ..access import may_digitise_at
-from ..codes import new_code
 from ..errors import ResultError, ResultNotAllowed
 from ..models import IssuedResult, ResultKind, ResultStatus
 from ..render import (
@@ -44,7 +43,7 @@ from ..render import (
     render_certification_page,
 )
 from ..signing import sign_pdf
-from .common import file_in_store, holder_of, result_document_type
+from .common import file_in_store, new_result
 
 MAX_SCAN_BYTES = 25 * 1024 * 1024
 MAX_SCAN_FILES = 30
@@ -141,7 +140,6 @@ def result_digitise_paper(
             found=pages,
             stated=stated_pages,
         )
-    kind, key, name = holder_of(dossier)
     with transaction.atomic():
         previous = (
             IssuedResult.objects.select_for_update()
@@ -152,20 +150,12 @@ def result_digitise_paper(
         original = not IssuedResult.objects.filter(
             dossier=dossier, kind=ResultKind.DIGITISED_PAPER, replaces__isnull=True
         ).exists()
-        result = IssuedResult(
-            code=new_code(),
-            dossier=dossier,
-            holder_kind=kind,
-            holder_key=key,
-            holder_name=name,
-            document_type=result_document_type(dossier),
-            title=spec.result_name or spec.name,
+        result = new_result(
+            dossier,
             kind=ResultKind.DIGITISED_PAPER,
-            decision_note=dossier.decision_note,
+            issued_by=officer,
             issued_at=timezone.now(),
             valid_until=valid_until,
-            signer_unit=dossier.resolving_unit or dossier.receiving_point,
-            issued_by=officer,
             replaces=None if original else previous or _latest(dossier),
         )
         certification = render_certification_page(result, scan_pages=pages)

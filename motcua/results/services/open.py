@@ -9,9 +9,8 @@ from motcua.dossiers.models import Decision, Dossier, DossierEvent
 from motcua.dossiers.procedure import procedure_spec
 from motcua.dossiers.status import DossierAction
 
-from ..codes import new_code
 from ..models import IssuedResult, ResultKind, ResultStatus
-from .common import holder_of, result_document_type, schedule_issue
+from .common import new_result, schedule_issue
 
 
 def result_open_for_decision(*, dossier: Dossier, actor: User | None) -> IssuedResult | None:
@@ -28,21 +27,13 @@ def result_open_for_decision(*, dossier: Dossier, actor: User | None) -> IssuedR
         dossier=dossier, kind=ResultKind.ELECTRONIC, replaces__isnull=True
     ).exists():
         return None
-    kind, key, name = holder_of(dossier)
-    result = IssuedResult.objects.create(
-        code=new_code(),
-        dossier=dossier,
-        holder_kind=kind,
-        holder_key=key,
-        holder_name=name,
-        document_type=result_document_type(dossier),
-        title=spec.result_name or spec.name,
+    result = new_result(
+        dossier,
         kind=ResultKind.ELECTRONIC,
-        decision_note=dossier.decision_note,
-        status=ResultStatus.PENDING,
-        signer_unit=dossier.resolving_unit or dossier.receiving_point,
         issued_by=actor if actor is not None and actor.is_authenticated else None,
+        status=ResultStatus.PENDING,
     )
+    result.save(force_insert=True)
     audit_record(
         action="result.opened", actor=actor, obj=result, data={"code": result.code, "dossier": dossier.code}
     )
