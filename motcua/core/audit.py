@@ -110,6 +110,51 @@ def audit_record(
     return event
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One row for ``audit_record_many``."""
+
+    action: str
+    object_type: str
+    object_id: str
+    data: dict[str, Any]
+
+
+def audit_record_many(entries: list[AuditEntry], *, actor_label: str = "system") -> None:
+    """Append ``entries`` to the chain in one go (a bulk import's rows): the head is locked once, the hashes
+    chained in memory and the rows inserted together, inside the caller's transaction. The rows are the
+    same as ``audit_record`` would write one by one."""
+    if not entries:
+        return
+    with transaction.atomic():
+        head, _created = AuditHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+        )
+        if _created:
+            head = AuditHead.objects.select_for_update().get(id=1)
+        moment = timezone.now()
+        rows: list[AuditEvent] = []
+        seq, prev = head.seq, head.hash
+        for entry in entries:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                occurred_at=moment,
+                actor_id=None,
+                actor_label=actor_label,
+                action=entry.action,
+                object_type=entry.object_type,
+                object_id=entry.object_id,
+                data=_normalise(entry.data),
+                prev_hash=prev,
+            )
+            event.hash = prev = compute_hash(event)
+            rows.append(event)
+        AuditEvent.objects.bulk_create(rows, batch_size=2000)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int | None

@@ -114,6 +114,10 @@ class Dossier(models.Model):
     apology_count = models.PositiveSmallIntegerField(_("số lần xin lỗi, hẹn lại"), default=0)
     closing_reason = models.TextField(_("lý do từ chối / dừng / đóng"), blank=True)
     lock_version = models.PositiveIntegerField(_("phiên bản dữ liệu"), default=0)
+    #: The earlier system this dossier's history was imported from (``motcua import_history``); empty for a
+    #: dossier made here. Imported history keeps what happened, also where today's rules would refuse it
+    #: (a second supplement request, a second apology).
+    imported_from = models.CharField(_("nhập từ hệ thống"), max_length=60, blank=True, default="")
     search_text = models.TextField(editable=False, blank=True, default="")
     #: What this dossier's history adds to the scorecard's fact tables, folded event by event by the
     #: same-transaction hooks of ``motcua.dossiers.hooks`` (opaque here; see ``motcua.reporting.facts``).
@@ -129,8 +133,12 @@ class Dossier(models.Model):
             models.Index(fields=["resolving_unit", "status"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(supplement_count__lte=1), name="dossier_supplement_once"),
-            models.CheckConstraint(condition=Q(apology_count__lte=1), name="dossier_apology_once"),
+            models.CheckConstraint(
+                condition=Q(supplement_count__lte=1) | ~Q(imported_from=""), name="dossier_supplement_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(apology_count__lte=1) | ~Q(imported_from=""), name="dossier_apology_once"
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(code__isnull=False), name="dossier_code_when_submitted"
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -55,6 +56,30 @@ def step_limit(step: StepSpec) -> Limit:
     return Limit.working_hours(amount)
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineRules:
+    """How a procedure's deadlines are counted (its time limit and cut-off rules), as the intake applies them."""
+
+    limit: Limit
+    due_cutoff: dt.time | None  # received at or after it: the time limit counts from the next working day
+    deemed_cutoff: dt.time | None  # received at or after it: the clock is deemed to start the next session
+    restart: bool  # a supplement restarts the count (else the wait is excluded)
+
+    @property
+    def day_based(self) -> bool:
+        return self.limit.is_day_based
+
+
+def deadline_rules(spec: ProcedureSpec) -> DeadlineRules:
+    tl = spec.time_limit
+    return DeadlineRules(
+        limit=legal_limit(spec),
+        due_cutoff=(tl.cutoff or dt.time(15, 0)) if tl.after_cutoff else None,
+        deemed_cutoff=(tl.cutoff or None) if tl.after_cutoff else None,
+        restart=spec.supplement_rule == SupplementRule.RESTART,
+    )
+
+
 def calendar_for(unit: OrgUnit) -> CalendarSnapshot:
     return calendar_snapshot(org_unit=unit)
 
@@ -62,15 +87,14 @@ def calendar_for(unit: OrgUnit) -> CalendarSnapshot:
 def dossier_due(
     *, spec: ProcedureSpec, unit: OrgUnit, received_at: dt.datetime, pauses: list[Pause]
 ) -> dt.datetime:
-    cal = calendar_for(unit)
-    cutoff = (spec.time_limit.cutoff or dt.time(15, 0)) if spec.time_limit.after_cutoff else None
+    rules = deadline_rules(spec)
     return due_moment(
-        cal,
+        calendar_for(unit),
         received_at,
-        legal_limit(spec),
-        cutoff=cutoff,
+        rules.limit,
+        cutoff=rules.due_cutoff,
         pauses=pauses,
-        restart=spec.supplement_rule == SupplementRule.RESTART,
+        restart=rules.restart,
     )
 
 

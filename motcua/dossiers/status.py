@@ -47,6 +47,9 @@ class DossierAction(models.TextChoices):
     CLOSE = "close", _("Đóng hồ sơ")
     FEE_PAID = "fee_paid", _("Nộp phí, lệ phí")
     RESULT_ISSUED = "result_issued", _("Ban hành kết quả điện tử")
+    #: The history that follows was imported from an earlier system (``motcua import_history``); an import
+    #: event later in the history means the source changed the dossier: what follows replaces what came before.
+    IMPORT = "import", _("Nhập lịch sử từ hệ thống khác")
 
 
 S = DossierStatus

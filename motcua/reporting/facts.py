@@ -22,7 +22,9 @@ The rules (docs/architecture/kpi-definitions.md, regulations §6 item 2.1 and §
 * while it waits for a supplement it is not "open" but "pending", classified at the moment of the request
   (766: "one pending supplement request → end = request time"); when the supplement comes it is open again;
 * an open dossier is overdue at the end of day E when its due moment is before the end of E, that is from
-  its due day on; each open interval is judged by the due moment in force at its end.
+  its due day on; each open interval is judged by the due moment in force at its end;
+* an ``import`` event starts the dossier's history afresh: what came before it (an earlier import of the same
+  dossier, since changed at its source) counts for nothing.
 """
 
 from __future__ import annotations
@@ -81,6 +83,11 @@ def _stop_class(at: dt.datetime, due: dt.datetime | None) -> str:
 def fold(state: State, event: Event, static: Static) -> State:
     """The fact state after ``event``; ``state`` is not changed (a new dict is returned when it changes)."""
     action, at, data = event.action, event.at, event.data
+    if action == "import":
+        # Imported history follows (``motcua import_history``); a later import event means the source changed
+        # the dossier and the history after it replaces everything before (``rebuild`` drops the earlier
+        # events' flows too).
+        return {}
     if action == "fee_paid":
         # Paid online (before or after the receipt, even after the decision): counted once, on the day
         # of the payment or of the receipt if that came later (766 item 3.6).

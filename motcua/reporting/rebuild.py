@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,7 +13,7 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.org.models import OrgUnit
 
 from .counters import COUNTERS
-from .facts import Event, State, Static, contribution, event_flows, fold
+from .facts import Changes, Event, State, Static, contribution, event_flows, fold
 from .facts_store import Rows, grains, table_rows, unit_rows, unit_table_rows
 from .models import DossierFact, UnitFact
 
@@ -61,12 +62,17 @@ def facts_compute(progress: Callable[[int], None] | None = None) -> Rebuilt:
     out = Rebuilt(rows={}, states={})
     current: int | None = None
     state: State = {}
+    # The dossier's event flows, added when its events end: an ``import`` event replaces the history
+    # before it, flows included (the dossier was imported again after its source changed it).
+    flows: Changes = Counter()
 
     def finish() -> None:
         if current is not None and state:
             out.states[current] = state  # a payment before the receipt is remembered too
             if state.get("r"):
-                grains(contribution(state), state["u"], state["p"], into=out.rows)
+                changes = contribution(state)
+                changes.update(flows)
+                grains(changes, state["u"], state["p"], into=out.rows)
 
     events = DossierEvent.objects.order_by("dossier_id", "seq").values_list(
         "dossier_id", "action", "occurred_at", "data"
@@ -74,15 +80,15 @@ def facts_compute(progress: Callable[[int], None] | None = None) -> Rebuilt:
     for dossier_id, action, at, data in events.iterator(chunk_size=20000):
         if dossier_id != current:
             finish()
-            current, state = dossier_id, {}
+            current, state, flows = dossier_id, {}, Counter()
             out.dossiers += 1
             if progress is not None and out.dossiers % 10000 == 0:
                 progress(out.dossiers)
         event = Event(action=action, at=at, data=data or {})
+        if action == "import":
+            flows = Counter()
         state = fold(state, event, statics[dossier_id])
-        flows = event_flows(event, state)
-        if flows:
-            grains(flows, state["u"], state["p"], into=out.rows)
+        flows.update(event_flows(event, state))
         out.events += 1
     finish()
     out.rows = {key: {c: v for c, v in counters.items() if v} for key, counters in out.rows.items()}

@@ -20,7 +20,7 @@ from ..announce import announce
 from ..codes import dossier_code_issue
 from ..errors import ActionNotAllowed, InvalidDossierInput
 from ..models import ApplicantKind, Channel, ComponentOrigin, Dossier, DossierComponent
-from ..procedure import calendar_for, dossier_due, procedure_spec
+from ..procedure import calendar_for, deadline_rules, dossier_due, procedure_spec
 from ..process import is_receiving_step
 from ..status import DossierAction, DossierStatus
 from .apply import create_components, fee_status_for, resolve_units
@@ -53,9 +53,8 @@ def _check_components(dossier: Dossier, checked_ids: Iterable[int] | None) -> li
 def _start_clock(dossier: Dossier, *, officer: User, at: Any) -> None:
     spec = procedure_spec(dossier.procedure_version)
     cal = calendar_for(dossier.resolving_unit)
-    cutoff = (spec.time_limit.cutoff or None) if spec.time_limit.after_cutoff else None
     dossier.received_at = at
-    dossier.deemed_received_at = deemed_receipt(cal, at, cutoff=cutoff)
+    dossier.deemed_received_at = deemed_receipt(cal, at, cutoff=deadline_rules(spec).deemed_cutoff)
     dossier.due_at = dossier.original_due_at = dossier_due(
         spec=spec, unit=dossier.resolving_unit, received_at=at, pauses=dossier.pauses()
     )

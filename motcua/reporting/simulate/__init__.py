@@ -34,9 +34,10 @@ step's role in the step's unit on that day, and otherwise an invented name witho
 
 The modules, each importing only modules listed before it: ``config`` (what to simulate, the
 result, the error, units of time), ``reference`` (synthetic people, reasons, weights), ``world`` (what is read
-from the database once), ``rows`` (what a story writes), ``arrivals`` (when, where and what arrives),
+from the database once), ``arrivals`` (when, where and what arrives),
 ``replay`` (one dossier's rows, event log, steps, pauses, apology), ``transitions`` (the services'
-transitions), ``story`` (one dossier's story, the stories of a block of days), ``writer`` (the bulk writer),
+transitions), ``story`` (one dossier's story, the stories of a block of days), ``writer`` (the batches, written
+with ``motcua.dossiers.bulk``: the rows a story writes and the table writer),
 ``run`` (``simulate``: blocks, workers, batches), ``demo`` (the demo's history).
 """
 

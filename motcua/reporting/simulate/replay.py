@@ -20,6 +20,7 @@ from motcua.calendar.engine.snapshot import TZ, CalendarSnapshot
 from motcua.catalogue.choices import StepUnitKind
 from motcua.catalogue.spec import StepSpec
 from motcua.core.text import fold
+from motcua.dossiers.bulk import ComponentRow, DossierRow, EventRow, PauseRow, StepRow
 from motcua.dossiers.models import ApplicantKind, Channel, ComponentOrigin, FeeStatus, HandoverMode
 from motcua.dossiers.procedure import ROUTING_CUTOFF, step_limit
 from motcua.dossiers.status import DossierAction as A
@@ -38,7 +39,6 @@ from .reference import (
     _person,
     _tax_code,
 )
-from .rows import _ComponentRow, _DossierRow, _EventRow, _PauseRow, _StepRow
 from .world import World, _Actor, _Unit
 
 
@@ -81,12 +81,12 @@ class _Replay:
         self.plan = arrival.plan
         self.spec = arrival.plan.spec
         self.rcal = arrival.resolving.cal
-        self.steps: list[_StepRow] = []
-        self.pauses: list[_PauseRow] = []
-        self.events: list[_EventRow] = []
-        self.open: _StepRow | None = None
+        self.steps: list[StepRow] = []
+        self.pauses: list[PauseRow] = []
+        self.events: list[EventRow] = []
+        self.open: StepRow | None = None
         self.open_unit: _Unit | None = None
-        self.pause: _PauseRow | None = None
+        self.pause: PauseRow | None = None
         self.last = arrival.at
         self.apology_u: float | None = None
         self.pace = 0.0
@@ -97,7 +97,7 @@ class _Replay:
 
     # -- the dossier row and its components -------------------------------------------------------------
 
-    def _dossier(self) -> _DossierRow:
+    def _dossier(self) -> DossierRow:
         rng, a = self.rng, self.a
         if a.kind == ApplicantKind.BUSINESS:
             name = f"{rng.choice(BUSINESS_FORMS)} {rng.choice(BUSINESS_NAMES)}"
@@ -112,7 +112,7 @@ class _Replay:
         email = ""
         if a.channel == Channel.ONLINE and rng.random() < 0.45:
             email = f"{fold(name).replace(' ', '.')}{rng.randint(1, 999)}@example.com"
-        return _DossierRow(
+        return DossierRow(
             procedure_version_id=self.plan.version_id,
             channel=a.channel,
             applicant_kind=a.kind,
@@ -132,7 +132,7 @@ class _Replay:
             else a.at,
         )
 
-    def _components(self) -> list[_ComponentRow]:
+    def _components(self) -> list[ComponentRow]:
         rng, pos, online = self.rng, self.a.position, self.a.channel == Channel.ONLINE
         p_registry, p_reused = 0.2 + 0.2 * pos, 0.15 + 0.2 * pos
         out = []
@@ -149,7 +149,7 @@ class _Replay:
             elif provided:
                 origin = ComponentOrigin.PAPER
             out.append(
-                _ComponentRow(
+                ComponentRow(
                     i, c.name, c.required, c.document_type, c.originals, c.copies, origin, digitised, pages
                 )
             )
@@ -182,7 +182,7 @@ class _Replay:
         if to_status is not None:
             d.status = to_status
         d.lock_version += 1
-        row = _EventRow(len(self.events) + 1, at, actor.pk, actor.label, action, from_status, d.status,
+        row = EventRow(len(self.events) + 1, at, actor.pk, actor.label, action, from_status, d.status,
                         from_step, to_step, unit_code, note, data or {})  # fmt: skip
         self.events.append(row)
         self.last = at
@@ -206,10 +206,10 @@ class _Replay:
         return self.plan.fixed_units[step.code]
 
     def _open_step(self, step: StepSpec, *, at: dt.datetime, by: _Actor | None, mode: str = HandoverMode.ELECTRONIC,
-                   routing: bool = False) -> _StepRow:  # fmt: skip
+                   routing: bool = False) -> StepRow:  # fmt: skip
         unit = self._unit_of(step)
         start = deemed_receipt(unit.cal, at, cutoff=ROUTING_CUTOFF) if routing else at
-        row = _StepRow(
+        row = StepRow(
             len(self.steps) + 1, step.code, step.name, step.role, unit.pk, step.inter_agency, mode,
             by.pk if by else None, step.budget.amount, step.budget.unit, start,
             due_moment(unit.cal, start, _step_limit(step)[0]),
@@ -218,7 +218,7 @@ class _Replay:
         self.open, self.open_unit = row, unit
         return row
 
-    def _close_step(self, at: dt.datetime, actor: _Actor | None, note: str = "") -> _StepRow:
+    def _close_step(self, at: dt.datetime, actor: _Actor | None, note: str = "") -> StepRow:
         step, unit = self.open, self.open_unit
         assert step is not None and unit is not None  # noqa: S101 - callers hold an open step
         step.finished_at = max(at, step.started_at)
@@ -246,7 +246,7 @@ class _Replay:
 
     def _pause_open(self, kind: str, at: dt.datetime, reason: str, items: list[str] | None = None) -> None:
         self.d.paused_from = self.d.status
-        self.pause = _PauseRow(kind, at, reason, items or [])
+        self.pause = PauseRow(kind, at, reason, items or [])
         self.pauses.append(self.pause)
 
     def _pause_close(self, at: dt.datetime) -> str | None:

@@ -15,11 +15,11 @@ from django.db import connection, connections
 from django.utils.translation import gettext as _
 
 from motcua.calendar.engine.snapshot import TZ
+from motcua.dossiers.bulk import Story
 from motcua.dossiers.models import Dossier
 
 from .arrivals import blocks
 from .config import SIMULATED_KEY, SimulationConfig, SimulationError, SimulationResult
-from .rows import Story
 from .story import block_stories
 from .world import World
 from .writer import _Writer

@@ -14,13 +14,13 @@ from motcua.calendar.engine.deadlines import Limit, due_moment
 from motcua.calendar.engine.snapshot import TZ
 from motcua.catalogue.choices import ResultType
 from motcua.catalogue.spec import StepSpec
+from motcua.dossiers.bulk import Story
 from motcua.dossiers.models import Channel, Decision, ReturnMethod
 from motcua.dossiers.procedure import SUPPLEMENT_WAIT_DAYS
 
 from .arrivals import _arrivals, blocks
 from .config import CLOSE_JOB_TIME, DAY_US, HOUR_US, SimulationConfig
 from .replay import _after, _step_limit, _Stop
-from .rows import Story
 from .transitions import _Transitions
 from .world import World
 

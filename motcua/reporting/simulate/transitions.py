@@ -26,7 +26,7 @@ from .reference import (
     SUSPEND_REASONS,
     WITHDRAW_REASONS,
 )
-from .replay import _Replay
+from .replay import _Replay, _utc_iso
 from .world import _Actor
 
 #: Share of online applicants who pay the fee online (the rest pay at the counter when they collect).
@@ -88,6 +88,7 @@ class _Transitions(_Replay):
                         True,
                         self.rng.randint(1, 8),
                     )
+                    c.digitised_at = at + dt.timedelta(seconds=1)
         self._record(at, A.RECEIVE, officer, to_status=S.RECEIVED, to_step=to_step,
                      unit_code=self.a.point.code, data=data)  # fmt: skip
         if self.plan.fee:  # ``dossier_fee_paid``: online through the gateway, or at the counter
@@ -185,13 +186,15 @@ class _Transitions(_Replay):
         """``dossier_close_expired_supplements``, run by the nightly job."""
         d = self.d
         self._at(at)
-        self._pause_close(at)
+        due = self._due_after_stop(at)
         d.closing_reason = str(
             _("Quá %(days)s ngày làm việc không nhận được hồ sơ bổ sung.") % {"days": SUPPLEMENT_WAIT_DAYS}
         )
         d.finished_at = at
         self._end_open_step(at)
-        self._record(at, A.CLOSE, _Actor(None, "system"), to_status=S.CLOSED, note=d.closing_reason)
+        # The due moment as the closed pause left it, as ``services.supplement`` writes it.
+        self._record(at, A.CLOSE, _Actor(None, "system"), to_status=S.CLOSED, note=d.closing_reason,
+                     data={"due_at": due})  # fmt: skip
 
     def suspend(self, at: dt.datetime) -> None:
         self._at(at)
@@ -218,11 +221,18 @@ class _Transitions(_Replay):
             data={"due_at": due},
         )
 
+    def _due_after_stop(self, at: dt.datetime) -> str | None:
+        """A stop or closure ends any pause; the event shows the due moment then (None before the receipt)."""
+        due = self._pause_close(at)
+        if due is None and self.d.due_at is not None:
+            due = _utc_iso(self.d.due_at)
+        return due
+
     def withdraw(self, at: dt.datetime) -> None:
         d = self.d
         self._at(at)
         reason = self.rng.choice(WITHDRAW_REASONS)
-        self._pause_close(at)
+        due = self._due_after_stop(at)
         from_step = self._end_open_step(at, note=reason)
         d.closing_reason = reason
         d.finished_at = at
@@ -231,7 +241,8 @@ class _Transitions(_Replay):
             if d.channel == Channel.ONLINE
             else self._officer(self.a.point, "one_stop_officer", at)
         )
-        self._record(at, A.WITHDRAW, actor, to_status=S.STOPPED, from_step=from_step, note=reason)
+        self._record(at, A.WITHDRAW, actor, to_status=S.STOPPED, from_step=from_step, note=reason,
+                     data={"due_at": due})  # as ``services.withdraw`` writes it  # fmt: skip
 
     def decide(self, at: dt.datetime, *, decision: str, e_result: bool) -> None:
         d = self.d

@@ -27,7 +27,6 @@ from motcua.catalogue.choices import (
     OnlineLevel,
     ResolvingRule,
     StepUnitKind,
-    SupplementRule,
 )
 from motcua.catalogue.conditions import ConditionFacts, available_actions
 from motcua.catalogue.selectors import published_versions
@@ -35,7 +34,7 @@ from motcua.catalogue.spec import COMMUNE_AGENCY, ProcedureSpec, StepSpec
 from motcua.core.text import fold
 from motcua.dossiers.codes import DEFAULT_PATTERN
 from motcua.dossiers.models import Channel, DossierCodeCounter
-from motcua.dossiers.procedure import legal_limit, procedure_spec
+from motcua.dossiers.procedure import deadline_rules, procedure_spec
 from motcua.dossiers.process import is_decision_action
 from motcua.org.models import OrgUnit, OrgUnitKind
 
@@ -196,19 +195,18 @@ class World:
                 continue
             sector = fold(version.sector.name)
             weight = next((w for key, w in SECTOR_WEIGHTS if key in sector), 1.0)
-            limit = legal_limit(spec)
-            tl = spec.time_limit
+            rules = deadline_rules(spec)
             plans.append(
                 _Plan(
                     version_id=version.pk,
                     code=spec.code,
                     spec=spec,
                     weight=weight,
-                    limit=limit,
-                    due_cutoff=(tl.cutoff or dt.time(15, 0)) if tl.after_cutoff else None,
-                    deemed_cutoff=(tl.cutoff or None) if tl.after_cutoff else None,
-                    restart=spec.supplement_rule == SupplementRule.RESTART,
-                    day_based=limit.is_day_based,
+                    limit=rules.limit,
+                    due_cutoff=rules.due_cutoff,
+                    deemed_cutoff=rules.deemed_cutoff,
+                    restart=rules.restart,
+                    day_based=rules.day_based,
                     fee=any(f.amount > 0 for f in spec.fees),
                     agency=agency,
                     fixed_units={code: unit for code, unit in fixed.items() if unit is not None},

@@ -1,10 +1,10 @@
-"""What one dossier's story writes: plain rows with the models' attribute names (model instances cost too
-much per row), and the ``Story`` that holds them."""
+"""Rows of a dossier written in bulk (the simulation, the history import): plain rows with the models' attribute
+names (model instances cost too much per row), and the ``Story`` of one dossier that holds them."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,7 @@ from motcua.dossiers.status import DossierStatus as S
 
 
 @dataclass(slots=True)
-class _DossierRow:
+class DossierRow:
     """A ``Dossier`` row, with the same attribute names as the model (fields not named here get the
     model's default when written)."""
 
@@ -25,7 +25,7 @@ class _DossierRow:
     applicant_phone: str
     applicant_email: str
     applicant_address: str
-    applicant_commune_id: int
+    applicant_commune_id: int | None
     receiving_point_id: int
     resolving_unit_id: int
     form_data: dict[str, Any]
@@ -51,11 +51,13 @@ class _DossierRow:
     closing_reason: str = ""
     lock_version: int = 0
     search_text: str = ""
+    imported_from: str = ""
+    fact_state: dict[str, Any] = field(default_factory=dict)
     id: int = 0
 
 
 @dataclass(slots=True)
-class _StepRow:
+class StepRow:
     """A ``DossierStep`` row (plain values: model instances cost too much per row)."""
 
     seq: int
@@ -79,7 +81,7 @@ class _StepRow:
 
 
 @dataclass(slots=True)
-class _PauseRow:
+class PauseRow:
     kind: str
     started_at: dt.datetime
     reason: str
@@ -89,7 +91,7 @@ class _PauseRow:
 
 
 @dataclass(slots=True)
-class _ComponentRow:
+class ComponentRow:
     position: int
     name: str
     required: bool
@@ -100,6 +102,7 @@ class _ComponentRow:
     digitised: bool
     page_count: int
     checked: bool = False
+    digitised_at: dt.datetime | None = None  # a scan made at the counter (``dossier_component_attach``)
     file: str = ""  # not stored: simulated components have no file
     original_name: str = ""
     sha256: str = ""
@@ -108,7 +111,7 @@ class _ComponentRow:
 
 
 @dataclass(slots=True)
-class _EventRow:
+class EventRow:
     """A ``DossierEvent`` row; ``events._digest`` reads the same attributes as on the model."""
 
     seq: int
@@ -132,8 +135,8 @@ class _EventRow:
 class Story:
     """What one dossier's story writes: the dossier row and its children (ids set when stored)."""
 
-    dossier: _DossierRow
-    steps: list[_StepRow]
-    pauses: list[_PauseRow]
-    components: list[_ComponentRow]
-    events: list[_EventRow]
+    dossier: DossierRow
+    steps: list[StepRow]
+    pauses: list[PauseRow]
+    components: list[ComponentRow]
+    events: list[EventRow]
