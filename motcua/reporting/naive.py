@@ -36,6 +36,9 @@ steers clear of these cases, and pins the first with a test of its own):
   early against on time agrees as long as the close happens within working hours.
 * **Components.** The facts take the components as they stood in the receive event; here they are read
   as they are now, so a scan or a supplement uploaded after the receipt counts here only.
+* **A dossier imported again** after its source changed it (``motcua import_history``): the facts count
+  only the history after its last ``import`` event; the event counters here count the replaced history's
+  hand-overs, requests and apologies too.
 * **Electronic results** are read from the decision event (the dossier row has no column for them yet),
   and online payments are counted from the first ``fee_paid`` event marked online.
 

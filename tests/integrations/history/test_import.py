@@ -8,7 +8,7 @@ from motcua.integrations.history.store import history_import
 from motcua.integrations.models import HistoryRecord
 from motcua.reporting.rebuild import facts_compute, facts_verify
 
-from .conftest import full_line, line
+from .conftest import full_line, line, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,18 @@ def test_a_full_line_becomes_a_dossier_with_its_history(version, write_lines):
     assert dossier_history_verify() is None
     assert facts_verify(facts_compute()).differences == []
     assert HistoryRecord.objects.count() == 2
+
+
+def test_an_imported_dossier_says_where_it_came_from_in_the_back_office(version, people, write_lines, client):
+    report = history_import(write_lines([line(due_at=None)]))
+    assert report.written
+    d = Dossier.objects.get(code="H56.40-260303-0001")
+    client.force_login(people["officer"])
+    page = client.get(f"/can-bo/ho-so/{d.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Nhập từ hệ thống khác" in text and "Hệ thống igate-th, mã nguồn HS-1" in text
+    # The source gave no due moment: motcua computed it (5 working days from Tue 3 March: the end of Tue 10).
+    assert "motcua tính theo lịch làm việc" in text
+    assert d.due_at == vn(2026, 3, 10, 17, 0) and d.history_record.due_computed
+    assert "Nhập lịch sử từ hệ thống khác" in text  # the import event in the history
