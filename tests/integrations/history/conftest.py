@@ -93,7 +93,9 @@ def write_lines(tmp_path):
     def write(items, name="history.jsonl"):
         path = tmp_path / name
         path.write_text(
-            "\n".join(item if isinstance(item, str) else json.dumps(item, ensure_ascii=False) for item in items)
+            "\n".join(
+                item if isinstance(item, str) else json.dumps(item, ensure_ascii=False) for item in items
+            )
             + "\n",
             encoding="utf-8",
         )

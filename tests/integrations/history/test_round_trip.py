@@ -38,7 +38,9 @@ class _RollBack(Exception):
 def _indicators():
     """Every 766 indicator and every Biểu 06 cell of the province, per quarter of the last year and the year."""
     today = timezone.localdate()
-    periods = [f"{y}-Q{q}" for y in (today.year - 1, today.year) for q in (1, 2, 3, 4)] + [str(today.year - 1)]
+    periods = [f"{y}-Q{q}" for y in (today.year - 1, today.year) for q in (1, 2, 3, 4)] + [
+        str(today.year - 1)
+    ]
     province = OrgUnit.objects.get(code="H56")
     out = {}
     for label in periods:
@@ -70,7 +72,9 @@ def test_export_then_import_into_an_empty_database_gives_the_same_dossiers_facts
     assert any(figures["766"]["total"] for figures in before.values())
 
     path = tmp_path / "export.jsonl"
-    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in exported), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in exported), encoding="utf-8"
+    )
     report = history_import(path)
     assert [str(r) for r in report.rejections] == []
     assert report.imported == count
