@@ -467,6 +467,8 @@ def _extras(e: Entry) -> dict[str, Any]:
         extras["fee_amount"] = e.fee_amount
     if e.result and not e.result.get("electronic"):
         extras["result"] = e.result
+    if e.evaluation:  # the evaluation came with the line (one given here later is not replaced)
+        extras["evaluation"] = True
     if e.feedback:  # the PAKN rows this line made (replaced when the line changes)
         extras["feedback"] = [f["code"] for f in e.feedback]
     return extras

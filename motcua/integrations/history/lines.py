@@ -159,30 +159,25 @@ def line_hash(obj: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def read_file(path: Path, *, digest: Any = None) -> Iterator[RawLine]:
-    """The file's lines with their numbers (blank lines skipped); ``digest`` (a hashlib object) is fed the
-    file's bytes. ``.xlsx``: the Excel template's dossier rows; ``.gz``: gzipped JSON Lines."""
+def read_file(path: Path) -> Iterator[RawLine]:
+    """The file's lines with their numbers (blank lines skipped). ``.xlsx``: the Excel template's dossier rows;
+    ``.gz``: gzipped JSON Lines."""
     if path.suffix.lower() == ".xlsx":
-        data = path.read_bytes()
-        if digest is not None:
-            digest.update(data)
         from .xlsx import lines_from_xlsx  # openpyxl only when a workbook is read
 
-        for number, item in lines_from_xlsx(data):
+        for number, item in lines_from_xlsx(path.read_bytes()):
             yield number, item if isinstance(item, dict) else Unreadable(item)
         return
     if path.suffix.lower() == ".gz":
         with gzip.open(path, "rb") as unzipped:
-            yield from _jsonl(unzipped, digest)
+            yield from _jsonl(unzipped)
         return
     with path.open("rb") as handle:
-        yield from _jsonl(handle, digest)
+        yield from _jsonl(handle)
 
 
-def _jsonl(handle: BinaryIO | gzip.GzipFile, digest: Any) -> Iterator[RawLine]:
+def _jsonl(handle: BinaryIO | gzip.GzipFile) -> Iterator[RawLine]:
     for number, data in enumerate(handle, start=1):
-        if digest is not None:
-            digest.update(data)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:

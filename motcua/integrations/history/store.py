@@ -88,8 +88,11 @@ def history_import(path: Path, *, source: str | None = None, dry_run: bool = Fal
                    now: dt.datetime | None = None) -> ImportReport:  # fmt: skip
     """Import the history file at ``path`` (JSON Lines, ``.jsonl.gz`` or the Excel template)."""
     digest = hashlib.sha256()
-    report = history_import_lines(read_file(path, digest=digest), file_name=path.name, source=source,
-                                  dry_run=dry_run, only_valid=only_valid, by=by, progress=progress, now=now)  # fmt: skip
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    report = history_import_lines(read_file(path), file_name=path.name, source=source, dry_run=dry_run,
+                                  only_valid=only_valid, by=by, progress=progress, now=now)  # fmt: skip
     HistoryImport.objects.filter(pk=report.run.pk).update(file_sha256=digest.hexdigest())
     report.run.file_sha256 = digest.hexdigest()
     return report
@@ -176,13 +179,17 @@ class _Importer:
                 "code": obj["code"], "line": self.seen_codes[obj["code"]]})  # fmt: skip
             return None
         self.seen_codes[obj["code"]] = number
-        for f in obj.get("feedback") or []:
-            if f["code"] in self.seen_feedback:
-                self.reject(number, _("trùng mã phản ánh “%(code)s” với dòng %(line)s") % {
-                    "code": f["code"], "line": self.seen_feedback[f["code"]]})  # fmt: skip
+        codes = [f["code"] for f in obj.get("feedback") or []]
+        for i, code in enumerate(codes):
+            if code in codes[:i]:
+                self.reject(number, _("trùng mã phản ánh “%(code)s” trong cùng dòng") % {"code": code})
                 return None
-        for f in obj.get("feedback") or []:
-            self.seen_feedback[f["code"]] = number
+            if code in self.seen_feedback:
+                self.reject(number, _("trùng mã phản ánh “%(code)s” với dòng %(line)s") % {
+                    "code": code, "line": self.seen_feedback[code]})  # fmt: skip
+                return None
+        for code in codes:
+            self.seen_feedback[code] = number
         try:
             entry = check(number, obj, self.ctx, now=self.now)
         except Rejected as exc:
@@ -217,8 +224,13 @@ class _Importer:
             if e.code in codes and codes[e.code] != mine:
                 self.reject(e.number, _("mã hồ sơ “%(code)s” đã dùng cho một hồ sơ khác") % {"code": e.code})
                 continue
-            taken = [f["code"] for f in e.feedback if f["code"] in feedback_codes
-                     and feedback_codes[f["code"]] != mine]  # fmt: skip
+            # A PAKN code is free for this line only when it is one this dossier's earlier import made.
+            mine_feedback = set(record.extras.get("feedback", [])) if record is not None else set()
+            taken = [
+                f["code"]
+                for f in e.feedback
+                if f["code"] in feedback_codes and f["code"] not in mine_feedback
+            ]
             if taken:
                 self.reject(
                     e.number, _("mã phản ánh “%(code)s” đã dùng cho phản ánh khác") % {"code": taken[0]}
@@ -302,7 +314,12 @@ class _Importer:
         new history, the facts moved by the difference — unless the dossier was worked on here since."""
         e, dossier = p.entry, record.dossier
         last = DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("seq"))["m"] or 0
-        if last != record.last_event_seq:
+        # An evaluation writes no dossier event: one the line did not bring was given here.
+        evaluation = Evaluation.objects.filter(dossier=dossier).first()
+        evaluated_here = evaluation is not None and (
+            not record.extras.get("evaluation") or evaluation.edited_at is not None
+        )
+        if last != record.last_event_seq or evaluated_here:
             self.reject(e.number, _("hồ sơ “%(code)s” đã được xử lý tiếp trên motcua sau lần nhập trước; "
                                     "không thay lịch sử của nó theo nguồn") % {"code": dossier.code})  # fmt: skip
             return
@@ -347,6 +364,7 @@ class _Importer:
         record.last_event_seq = last + len(b.story.events)
         record.save()
         self._feedback_rows([(e, dossier.pk)])
+        self._counters([e.code])
         audit_record_many([AuditEntry("history.updated", "dossiers.dossier", str(dossier.pk),
                                       {"source": e.system, "id": e.source_id, "line": e.number, "sha256": p.sha,
                                        "previous_sha256": previous_sha, "run": self.report.run.pk})])  # fmt: skip
