@@ -10,7 +10,6 @@ import json
 import zoneinfo
 
 import pytest
-from django.db import IntegrityError
 
 from motcua.core.models import AuditEvent
 from motcua.dossiers.models import (
