@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 import fastjsonschema
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 FORMAT_TAG = "motcua.dossier-history/1"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -49,12 +50,12 @@ def _validator() -> Callable[[Any], Any]:
 
 
 _TYPES = {
-    "string": "một chuỗi",
-    "integer": "một số nguyên",
-    "number": "một số",
-    "boolean": "true hoặc false",
-    "object": "một đối tượng",
-    "array": "một danh sách",
+    "string": gettext_lazy("một chuỗi"),
+    "integer": gettext_lazy("một số nguyên"),
+    "number": gettext_lazy("một số"),
+    "boolean": gettext_lazy("true hoặc false"),
+    "object": gettext_lazy("một đối tượng"),
+    "array": gettext_lazy("một danh sách"),
     "null": "null",
 }
 
@@ -110,7 +111,7 @@ def _explain(exc: fastjsonschema.JsonSchemaValueException) -> str:
         wanted = definition if isinstance(definition, list) else [definition]
         return _("“%(field)s” phải là %(type)s (nhận được %(value)s)") % {
             "field": _where(path),
-            "type": _(" hoặc ").join(_TYPES.get(str(t), str(t)) for t in wanted),
+            "type": _(" hoặc ").join(str(_TYPES.get(str(t), t)) for t in wanted),
             "value": _shown(value),
         }
     if rule == "pattern":

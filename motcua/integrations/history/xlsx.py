@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -949,7 +950,12 @@ class _Sheet:
 def _read_sheet(sheet: Any, title: str, columns: tuple[Column, ...]) -> _Sheet:
     """The filled rows of a data sheet, each with its values (by path) and the errors of its cells."""
     by_path = {column.path: column for column in columns}
-    labels = {column.path: column_doc(title, column)[0] for column in columns}
+    # The label row of a template made in either language (the labels are translated).
+    labels: dict[str, set[str]] = {}
+    for column in columns:
+        for language in ("vi", "en"):
+            with translation.override(language):
+                labels.setdefault(column.path, set()).add(str(column_doc(title, column)[0]))
     problems: list[str] = []
     rows: list[_Row] = []
     sheet.reset_dimensions()  # a file's stated dimensions may be wrong: read every row there is
@@ -1002,7 +1008,7 @@ def _read_sheet(sheet: Any, title: str, columns: tuple[Column, ...]) -> _Sheet:
         if not row.values and not row.errors:
             continue
         if number == LABEL_ROW and all(
-            value is None or str(value).strip() == labels[path] for path, value in raw.items()
+            value is None or str(value).strip() in labels[path] for path, value in raw.items()
         ):
             continue
         rows.append(row)
