@@ -12,11 +12,12 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from .bulk import Table
 from .models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -120,10 +121,26 @@ class AuditEntry:
     data: dict[str, Any]
 
 
+@dataclass(slots=True)
+class _AuditRow:
+    """An ``AuditEvent`` row without a model instance; ``compute_hash`` reads the same attributes."""
+
+    seq: int
+    occurred_at: datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: str
+    data: Any
+    prev_hash: str
+    hash: str = ""
+
+
 def audit_record_many(entries: list[AuditEntry], *, actor_label: str = "system") -> None:
     """Append ``entries`` to the chain in one go (a bulk import's rows): the head is locked once, the hashes
-    chained in memory and the rows inserted together, inside the caller's transaction. The rows are the
-    same as ``audit_record`` would write one by one."""
+    chained in memory and the rows written together (``core.bulk``), inside the caller's transaction. The rows
+    are the same as ``audit_record`` would write one by one."""
     if not entries:
         return
     with transaction.atomic():
@@ -133,24 +150,15 @@ def audit_record_many(entries: list[AuditEntry], *, actor_label: str = "system")
         if _created:
             head = AuditHead.objects.select_for_update().get(id=1)
         moment = timezone.now()
-        rows: list[AuditEvent] = []
+        rows: list[_AuditRow] = []
         seq, prev = head.seq, head.hash
         for entry in entries:
             seq += 1
-            event = AuditEvent(
-                seq=seq,
-                occurred_at=moment,
-                actor_id=None,
-                actor_label=actor_label,
-                action=entry.action,
-                object_type=entry.object_type,
-                object_id=entry.object_id,
-                data=_normalise(entry.data),
-                prev_hash=prev,
-            )
-            event.hash = prev = compute_hash(event)
-            rows.append(event)
-        AuditEvent.objects.bulk_create(rows, batch_size=2000)
+            row = _AuditRow(seq, moment, None, actor_label, entry.action, entry.object_type, entry.object_id,
+                            _normalise(entry.data), prev)  # fmt: skip
+            row.hash = prev = compute_hash(cast(AuditEvent, row))
+            rows.append(row)
+        Table(AuditEvent, _AuditRow).write(rows)
         head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
 
+from .dvcqg.models import MessageOutcome, PortalDossier, PortalMessage, PortalUpdate, UpdateState  # noqa: F401
+
 
 class HistoryImport(models.Model):
     """One run of ``motcua import_history``: what it read and what it did (a dry run is recorded too)."""

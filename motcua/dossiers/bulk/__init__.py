@@ -1,7 +1,7 @@
-"""Dossier rows written in bulk: the row types (``rows``) and the table writer (``tables``)."""
+"""Dossier rows written in bulk: the row types (``rows``) and their tables (``tables``, with ``motcua.core.bulk``)."""
 
 from .rows import ComponentRow, DossierRow, EventRow, PauseRow, StepRow, Story
-from .tables import Table, Tables, chain_events, new_dossier_ids
+from .tables import Tables, chain_events, new_dossier_ids
 
 __all__ = [
     "ComponentRow",
@@ -10,7 +10,6 @@ __all__ = [
     "PauseRow",
     "StepRow",
     "Story",
-    "Table",
     "Tables",
     "chain_events",
     "new_dossier_ids",

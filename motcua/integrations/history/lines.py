@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import fastjsonschema
+import orjson
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -144,8 +145,8 @@ def parse(raw: str | dict[str, Any] | Unreadable) -> dict[str, Any] | Unreadable
     if isinstance(raw, dict):
         return raw
     try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         return Unreadable(
             _("không phải JSON hợp lệ (%(error)s, cột %(col)s)") % {"error": exc.msg, "col": exc.colno}
         )
@@ -156,8 +157,7 @@ def parse(raw: str | dict[str, Any] | Unreadable) -> dict[str, Any] | Unreadable
 
 def line_hash(obj: dict[str, Any]) -> str:
     """The line's fingerprint: the same content gives the same hash whatever the key order or spacing."""
-    blob = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def read_file(path: Path) -> Iterator[RawLine]:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import AuditEntry, audit_record_many
+from motcua.core.bulk import Table
 from motcua.core.text import fold as fold_text
 from motcua.dossiers.bulk import Story, Tables, chain_events, new_dossier_ids
 from motcua.dossiers.models import (
@@ -41,7 +42,7 @@ from motcua.feedback.models import Evaluation, Feedback, FeedbackStatus, Subject
 from motcua.org.models import OrgUnit
 from motcua.reporting.facts import Changes, Event, State, Static, contribution, event_flows
 from motcua.reporting.facts import fold as fact_fold
-from motcua.reporting.facts_store import Rows, facts_add, grains, static_of
+from motcua.reporting.facts_store import Rows, facts_add, facts_add_many, grains, static_of
 
 from ..models import HistoryImport, HistoryRecord
 from .build import Built, build
@@ -50,6 +51,24 @@ from .context import Context
 from .lines import RawLine, Unreadable, line_hash, parse, read_file, schema_error
 
 BATCH = 2000
+#: Day changes of the facts kept in memory before they are added to the tables (about 100 bytes each).
+FACT_CHANGES = 1_000_000
+
+
+@dataclass(slots=True)
+class _RecordRow:
+    """A ``HistoryRecord`` row written with ``core.bulk`` (no model instance)."""
+
+    source_system: str
+    source_id: str
+    dossier_id: int
+    line_sha256: str
+    due_computed: bool
+    extras: dict[str, Any]
+    last_event_seq: int
+    first_run_id: int
+    last_run_id: int
+    revision: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +141,7 @@ def history_import_lines(lines: Iterable[RawLine], *, file_name: str = "", sourc
                         progress(report)
             if batch:
                 importer.batch(batch)
+            importer.flush_facts()
             if dry_run or (report.rejections and not only_valid):
                 raise _RollBack
             report.written = True
@@ -151,6 +171,17 @@ class _Importer:
         self.seen_sources: dict[tuple[str, str], int] = {}
         self.seen_codes: dict[str, int] = {}
         self.seen_feedback: dict[str, int] = {}
+        # The new dossiers' fact changes per (unit, procedure), by day, added to the tables in large batches.
+        self.facts: dict[tuple[int, int], Changes] = {}
+        self.fact_keys = 0
+        self.records = Table(HistoryRecord, _RecordRow)
+
+    def flush_facts(self) -> None:
+        rows: Rows = {}
+        for (unit, procedure), changes in self.facts.items():
+            grains(changes, unit, procedure, into=rows)
+        facts_add_many(rows)
+        self.facts, self.fact_keys = {}, 0
 
     def reject(self, number: int, reason: str) -> None:
         self.report.rejections.append(Rejection(number, reason))
@@ -266,27 +297,28 @@ class _Importer:
         tables.pauses.write([row for s in stories for row in s.pauses])
         tables.components.write([row for s in stories for row in s.components])
         tables.events.write([row for s in stories for row in s.events])
-        rows: Rows = {}
         for _p, b in built:
             if b.state.get("r"):  # a dossier refused at intake counts nothing
-                grains(b.changes, b.state["u"], b.state["p"], into=rows)
-        facts_add(rows)
-        HistoryRecord.objects.bulk_create(
+                self.facts.setdefault((b.state["u"], b.state["p"]), Counter()).update(b.changes)
+                self.fact_keys += len(b.changes)
+        if self.fact_keys >= FACT_CHANGES:
+            self.flush_facts()
+        run = self.report.run.pk
+        self.records.write(
             [
-                HistoryRecord(
-                    source_system=p.entry.system,
-                    source_id=p.entry.source_id,
-                    dossier_id=b.story.dossier.id,
-                    line_sha256=p.sha,
-                    due_computed=b.due_computed,
-                    extras=b.extras,
-                    last_event_seq=len(b.story.events),
-                    first_run=self.report.run,
-                    last_run=self.report.run,
+                _RecordRow(
+                    p.entry.system,
+                    p.entry.source_id,
+                    b.story.dossier.id,
+                    p.sha,
+                    b.due_computed,
+                    b.extras,
+                    len(b.story.events),
+                    run,
+                    run,
                 )
                 for p, b in built
-            ],
-            batch_size=BATCH,
+            ]
         )
         self._feedback_rows([(p.entry, b.story.dossier.id) for p, b in built])
         self._counters([p.entry.code for p, _b in built])
@@ -419,11 +451,12 @@ class _Importer:
     def _counters(self, codes: list[str]) -> None:
         """Imported codes in motcua's own form move the day's code counter past them, so a dossier received
         here on such a day never gets a code an imported one holds."""
+        today = timezone.localtime(self.now).strftime("%y%m%d")
         highest: dict[tuple[str, dt.date], int] = {}
         for code in codes:
             m = _CODE.match(code)
-            if m is None:
-                continue
+            if m is None or m["day"] < today:
+                continue  # a code is issued on the day of the receipt: an earlier day's counter is never read
             try:
                 day = dt.date(2000 + int(m["day"][:2]), int(m["day"][2:4]), int(m["day"][4:]))
             except ValueError:

@@ -952,10 +952,10 @@ def _read_sheet(sheet: Any, title: str, columns: tuple[Column, ...]) -> _Sheet:
     by_path = {column.path: column for column in columns}
     # The label row of a template made in either language (the labels are translated).
     labels: dict[str, set[str]] = {}
-    for column in columns:
+    for each in columns:
         for language in ("vi", "en"):
             with translation.override(language):
-                labels.setdefault(column.path, set()).add(str(column_doc(title, column)[0]))
+                labels.setdefault(each.path, set()).add(str(column_doc(title, each)[0]))
     problems: list[str] = []
     rows: list[_Row] = []
     sheet.reset_dimensions()  # a file's stated dimensions may be wrong: read every row there is

@@ -15,7 +15,7 @@ from motcua.core.models import AuditEvent
 from motcua.dossiers import services as s
 from motcua.dossiers.codes import dossier_code_issue
 from motcua.dossiers.events import dossier_history_verify
-from motcua.dossiers.models import Dossier, DossierEvent, DossierPause, DossierStep
+from motcua.dossiers.models import Dossier, DossierCodeCounter, DossierEvent, DossierPause, DossierStep
 from motcua.feedback.models import Evaluation
 from motcua.feedback.services.evaluation_give import evaluation_give
 from motcua.feedback.services.evaluation_link import evaluation_link_issue
@@ -306,8 +306,13 @@ def test_a_dossier_worked_on_in_motcua_after_its_import_keeps_its_history(versio
     assert (same.unchanged, same.rejections) == (1, [])
 
 
+#: An import on the day of the receipts it brings (codes are issued on the day of the receipt, so only the
+#: counters of the import's own day can still be read; older days' are left alone).
+SAME_DAY = dt.datetime(2026, 3, 3, 18, 0, tzinfo=VN)
+
+
 def test_an_imported_code_moves_the_day_s_code_counter_past_it(version, tmp_path):
-    history_import(write(tmp_path, [line(code="H56.40-260303-0042")]), now=FIRST)
+    history_import(write(tmp_path, [line(code="H56.40-260303-0042")]), now=SAME_DAY)
 
     issued = dossier_code_issue(
         unit=OrgUnit.objects.get(code="H56.40"), at=dt.datetime(2026, 3, 3, 10, 0, tzinfo=VN)
@@ -316,10 +321,17 @@ def test_an_imported_code_moves_the_day_s_code_counter_past_it(version, tmp_path
     assert issued == "H56.40-260303-0043"
 
 
+def test_an_older_days_code_counter_is_left_alone(version, tmp_path):
+    history_import(write(tmp_path, [line(code="H56.40-260303-0042")]), now=FIRST)
+
+    assert not DossierCodeCounter.objects.exists()
+
+
 def test_a_changed_code_moves_the_day_s_code_counter_past_it(version, tmp_path):
-    history_import(write(tmp_path, [line()], name="first.jsonl"), now=FIRST)
+    history_import(write(tmp_path, [line()], name="first.jsonl"), now=SAME_DAY)
     report = history_import(
-        write(tmp_path, [line(code="H56.40-260303-0042")], name="second.jsonl"), now=SECOND
+        write(tmp_path, [line(code="H56.40-260303-0042")], name="second.jsonl"),
+        now=SAME_DAY + dt.timedelta(hours=1),
     )
     assert report.updated == 1
 
