@@ -7,23 +7,15 @@ audit trail.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from motcua.core.admin import ReadOnlyMixin
 
 from .models import CalendarDay, WorkingHours, WorkSession
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    pass
 
 
 @admin.register(CalendarDay)
@@ -34,18 +26,9 @@ class CalendarDayAdmin(ReadOnlyAdmin):
     date_hierarchy = "date"
 
 
-class WorkSessionInline(admin.TabularInline):  # type: ignore[type-arg]
+class WorkSessionInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = WorkSession
     extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WorkingHours)

@@ -1,26 +1,14 @@
 """The history imports, read-only: an import changes data only through ``motcua import_history``."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from motcua.core.admin import ReadOnlyMixin
 
 from .models import HistoryImport, HistoryRecord
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(HistoryImport)
-class HistoryImportAdmin(_ReadOnly, admin.ModelAdmin[HistoryImport]):
+class HistoryImportAdmin(ReadOnlyMixin, admin.ModelAdmin[HistoryImport]):
     list_display = ["started_at", "file_name", "source", "lines", "imported", "updated", "unchanged", "rejected",
                     "dry_run", "rolled_back"]  # fmt: skip
     list_filter = ["dry_run", "rolled_back"]
@@ -28,7 +16,7 @@ class HistoryImportAdmin(_ReadOnly, admin.ModelAdmin[HistoryImport]):
 
 
 @admin.register(HistoryRecord)
-class HistoryRecordAdmin(_ReadOnly, admin.ModelAdmin[HistoryRecord]):
+class HistoryRecordAdmin(ReadOnlyMixin, admin.ModelAdmin[HistoryRecord]):
     list_display = ["source_system", "source_id", "dossier", "revision", "due_computed"]
     list_filter = ["source_system", "due_computed"]
     search_fields = ["source_id", "dossier__code"]

@@ -5,28 +5,17 @@ Phone numbers are shown masked in the lists; the detail page shows what was sent
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from motcua.core.admin import ReadOnlyMixin
+
 from .models import Delivery, Notification, Reminder
 from .services import delivery_retry
 from .text import mask_phone
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class DeliveryInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
