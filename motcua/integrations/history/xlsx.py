@@ -34,13 +34,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -49,8 +47,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-FORMAT_TAG = "motcua.dossier-history/1"
-SCHEMA_PATH = Path(__file__).with_name("schema.json")
+from .lines import FORMAT_TAG, schema
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Sheet names are part of the file format (the reader finds sheets by name), so they are not translated.
@@ -100,14 +98,6 @@ class Column:
 
 
 # -- columns from the schema -----------------------------------------------------------------------------
-
-
-@cache
-def schema() -> dict[str, Any]:
-    """``schema.json``, the source of truth for the fields."""
-    with SCHEMA_PATH.open(encoding="utf-8") as file:
-        document: dict[str, Any] = json.load(file)
-    return document
 
 
 def _leaf(path: str, node: dict[str, Any], *, required: bool, group: str) -> Column:
