@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle/absolute session timeouts and the staff second factor (motcua.accounts.middleware).
+    "motcua.accounts.middleware.IdleTimeoutMiddleware",
+    "motcua.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -101,6 +104,22 @@ AUTH_PASSWORD_VALIDATORS = [
 # Account lockout: this many consecutive failures lock the account for this many minutes.
 MOTCUA_LOGIN_MAX_FAILURES = env_int("MOTCUA_LOGIN_MAX_FAILURES", 5)
 MOTCUA_LOGIN_LOCK_MINUTES = env_int("MOTCUA_LOGIN_LOCK_MINUTES", 15)
+# Identity (docs/operations/identity.md). Administrators and leaders must sign in with an authenticator app
+# (TOTP); other staff may opt in. The TOTP secrets are encrypted with MOTCUA_TOTP_KEY (empty: SECRET_KEY).
+MOTCUA_STAFF_TOTP_REQUIRED = env_bool("MOTCUA_STAFF_TOTP_REQUIRED", True)
+MOTCUA_TOTP_ISSUER = env_str("MOTCUA_TOTP_ISSUER", "motcua")
+MOTCUA_TOTP_KEY = env_str("MOTCUA_TOTP_KEY", "")
+# Citizens and businesses confirm a password sign-in with a 6-digit code by SMS (or email): valid this many
+# seconds, this many attempts; at most one send per MOTCUA_OTP_RESEND_SECONDS and MOTCUA_OTP_MAX_PER_HOUR.
+MOTCUA_CITIZEN_OTP = env_bool("MOTCUA_CITIZEN_OTP", True)
+MOTCUA_OTP_TTL_SECONDS = env_int("MOTCUA_OTP_TTL_SECONDS", 300)
+MOTCUA_OTP_MAX_ATTEMPTS = env_int("MOTCUA_OTP_MAX_ATTEMPTS", 5)
+MOTCUA_OTP_RESEND_SECONDS = env_int("MOTCUA_OTP_RESEND_SECONDS", 60)
+MOTCUA_OTP_MAX_PER_HOUR = env_int("MOTCUA_OTP_MAX_PER_HOUR", 5)
+# Idle timeouts in minutes (0: none); SESSION_COOKIE_AGE is the absolute limit after sign-in.
+MOTCUA_IDLE_MINUTES_ADMIN = env_int("MOTCUA_IDLE_MINUTES_ADMIN", 5)
+MOTCUA_IDLE_MINUTES_STAFF = env_int("MOTCUA_IDLE_MINUTES_STAFF", 15)
+MOTCUA_IDLE_MINUTES_CITIZEN = env_int("MOTCUA_IDLE_MINUTES_CITIZEN", 30)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -221,3 +240,16 @@ MOTCUA_REGISTRIES = {
     },
 }
 MOTCUA_REGISTRY_CLIENT_ID = env_str("MOTCUA_REGISTRY_CLIENT_ID", "VN/GOV/H56/MOTCUA")
+# National public-service portal (Cổng DVCQG) synchronisation (docs/architecture/dvcqg-sync.md): "off" (not
+# connected: updates queue in the outbox), "fake" (in-process fake portal, dev/tests) or "http" (the portal
+# or its LGSP gateway at the URL). The secret checks the portal's signature on submitted dossiers.
+MOTCUA_DVCQG = {
+    "backend": env_str("MOTCUA_DVCQG_BACKEND", "off"),
+    "url": env_str("MOTCUA_DVCQG_URL", ""),
+    "token": env_str("MOTCUA_DVCQG_TOKEN", ""),
+    "secret": env_str("MOTCUA_DVCQG_SECRET", ""),
+    "client_id": env_str("MOTCUA_DVCQG_CLIENT_ID", "VN/GOV/H56/MOTCUA"),
+    "timeout": env_int("MOTCUA_DVCQG_TIMEOUT", 10),
+    "max_attempts": env_int("MOTCUA_DVCQG_MAX_ATTEMPTS", 10),
+    "poll_seconds": env_int("MOTCUA_DVCQG_POLL_SECONDS", 30),
+}

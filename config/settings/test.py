@@ -25,3 +25,11 @@ MOTCUA_PAYMENT_GATEWAYS = {
     }
 }
 MOTCUA_PUBLIC_URL = "http://testserver"
+
+# Sign-in stays one step and sessions never idle out for the rest of the suite (the browser tests sign in
+# through the form; many tests move the clock by hours). tests/accounts turns each on with override_settings.
+MOTCUA_CITIZEN_OTP = False
+MOTCUA_STAFF_TOTP_REQUIRED = False
+MOTCUA_IDLE_MINUTES_ADMIN = 0
+MOTCUA_IDLE_MINUTES_STAFF = 0
+MOTCUA_IDLE_MINUTES_CITIZEN = 0

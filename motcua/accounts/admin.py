@@ -1,8 +1,17 @@
-from django.contrib import admin
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, User
+from .services import totp_device_remove
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -13,10 +22,11 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin[User]):
-    list_display = ["username", "full_name", "kind", "email", "is_active", "locked_until"]
+    list_display = ["username", "full_name", "kind", "email", "is_active", "locked_until", "two_factor"]
     list_filter = ["kind", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email", "personal_id", "tax_code"]
     inlines = [MembershipInline]
+    actions = ["remove_authenticator"]
     fieldsets = (
         (None, {"fields": ("username", "password", "kind")}),
         (
@@ -45,3 +55,27 @@ class UserAdmin(DjangoUserAdmin[User]):
             },
         ),
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return super().get_queryset(request).select_related("totp_device")
+
+    @admin.display(description=_("Xác thực hai bước"), boolean=True)
+    def two_factor(self, obj: User) -> bool:
+        device = getattr(obj, "totp_device", None)
+        return bool(device is not None and device.confirmed_at)
+
+    @admin.action(description=_("Gỡ ứng dụng xác thực (mất điện thoại): đăng ký lại ở lần đăng nhập sau"))
+    def remove_authenticator(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        removed = sum(totp_device_remove(user=user, actor=actor) for user in queryset)
+        self.message_user(
+            request, _("Đã gỡ ứng dụng xác thực của %(n)s tài khoản.") % {"n": removed}, messages.SUCCESS
+        )
+
+
+def _admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin site signs in through the site's own sign-in (password, then the authenticator code)."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("accounts:login"))
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]

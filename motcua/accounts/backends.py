@@ -1,24 +1,32 @@
-"""Sign-in with lockout: after repeated failures an account is locked for a while, audited."""
+"""Sign-in with lockout: after repeated failures an account is locked for a while, audited.
+
+The identifier may be the username (personal ID, tax code, staff username) or, for citizens and
+businesses, their email or phone number (``selectors.user_for_identifier``). An identifier that names no
+account costs the same password hashing as a real check and is throttled like a real account, so neither
+the answer, its timing nor a lockout tells whether the account exists.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
 
 from motcua.core.audit import audit_record
 
 from .models import User
+from .selectors import user_for_identifier
+from .services import login_failure_record, unknown_identifier_failure_record
 
 
 class LockoutModelBackend(ModelBackend):
-    """ModelBackend that refuses locked accounts and counts consecutive failures."""
+    """ModelBackend that refuses locked accounts and counts consecutive failures.
+
+    A right password does not reset the failure count here: the sign-in may still need a second factor,
+    and guessed codes must keep counting. The count is reset when the sign-in completes
+    (``services.login_success_reset``, on ``user_logged_in``).
+    """
 
     def authenticate(
         self,
@@ -29,30 +37,20 @@ class LockoutModelBackend(ModelBackend):
     ) -> User | None:
         if username is None or password is None:
             return None
-        user = User.objects.filter(username=username).first()
+        user = user_for_identifier(username)
         if user is None:
-            User().set_password(password)  # same cost as a real check: no timing oracle
+            dummy_password_check(password)
+            unknown_identifier_failure_record(identifier=username)
             return None
         if user.is_locked():
-            audit_record(action="auth.login_refused_locked", obj=user, data={"username": username})
+            audit_record(action="auth.login_refused_locked", obj=user, data={})
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_login_count or user.locked_until:
-                User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
             return user
-        self._record_failure(user)
+        login_failure_record(user=user)
         return None
 
-    @staticmethod
-    def _record_failure(user: User) -> None:
-        with transaction.atomic():
-            User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-            user.refresh_from_db(fields=["failed_login_count"])
-            data: dict[str, Any] = {"failures": user.failed_login_count}
-            if user.failed_login_count >= settings.MOTCUA_LOGIN_MAX_FAILURES:
-                until = timezone.now() + dt.timedelta(minutes=settings.MOTCUA_LOGIN_LOCK_MINUTES)
-                User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
-                data["locked_until"] = until.isoformat()
-                audit_record(action="auth.account_locked", obj=user, data=data)
-            else:
-                audit_record(action="auth.login_failed", obj=user, data=data)
+
+def dummy_password_check(password: str) -> None:
+    """Hash ``password`` as a real check would: same cost for unknown accounts, no timing oracle."""
+    User().set_password(password)

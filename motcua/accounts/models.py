@@ -116,3 +116,99 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.org_unit}"
+
+
+# --- second factors and sign-in throttling (docs/operations/identity.md) ----------------------------------
+
+
+class TotpDevice(TimeStampedModel):
+    """A staff member's authenticator app (TOTP, RFC 6238): one per user.
+
+    The shared secret is stored encrypted (``motcua.accounts.totp.seal``) and shown only while the device is
+    unconfirmed. ``last_used_step`` is the 30-second time step of the last accepted code: a code is accepted
+    only for a later step, so a code seen over a shoulder or replayed within its window is refused.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret_sealed = models.TextField(_("khóa bí mật (đã mã hóa)"))
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("bước thời gian đã dùng gần nhất"), default=0)
+
+    class Meta:
+        verbose_name = _("ứng dụng xác thực")
+        verbose_name_plural = _("ứng dụng xác thực")
+
+    def __str__(self) -> str:
+        return f"{self.user} — TOTP"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code, for a staff member who lost their authenticator; only its keyed hash is kept."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(_("mã băm"), max_length=64)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã khôi phục")
+        verbose_name_plural = _("mã khôi phục")
+        indexes = [models.Index(fields=["user", "code_hash"], name="recoverycode_user_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.pk}"
+
+
+class OtpChannel(models.TextChoices):
+    SMS = "sms", _("Tin nhắn SMS")
+    EMAIL = "email", _("Email")
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit sign-in code sent to a citizen; only its keyed hash is kept. The newest one of a user counts."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="one_time_codes"
+    )
+    code_hash = models.CharField(_("mã băm"), max_length=64)
+    channel = models.CharField(_("kênh gửi"), max_length=5, choices=OtpChannel.choices)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập"), default=0)
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã dùng một lần")
+        verbose_name_plural = _("mã dùng một lần")
+        indexes = [models.Index(fields=["user", "created_at"], name="onetimecode_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LoginThrottle(models.Model):
+    """Failures against an identifier that matches no account, keyed by a keyed hash of the identifier.
+
+    Real accounts lock after repeated failures; without this, "locked" would only ever be shown for existing
+    accounts, telling a prober which identifiers exist. Rows older than a day are pruned on write.
+    """
+
+    key = models.CharField(_("khóa"), max_length=64, unique=True)
+    failures = models.PositiveSmallIntegerField(_("số lần sai"), default=0)
+    locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("giới hạn đăng nhập")
+        verbose_name_plural = _("giới hạn đăng nhập")
+
+    def __str__(self) -> str:
+        return self.key[:12]

@@ -1,20 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .forms import LoginForm
+from . import views
+from .forms import PasswordResetForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("dang-nhap/", views.SignInView.as_view(), name="login"),
+    path("dang-nhap/ma-xac-thuc/", views.totp_verify, name="totp_verify"),
+    path("dang-nhap/ma-mot-lan/", views.otp_verify, name="otp_verify"),
+    path("xac-thuc-hai-buoc/", views.two_factor, name="two_factor"),
+    path("xac-thuc-hai-buoc/dang-ky/", views.totp_enrol, name="totp_enrol"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "quen-mat-khau/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=PasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),

@@ -49,4 +49,5 @@ urlpatterns = [
     # Issue 9: feedback and complaints (PAKN), the counter evaluation tablet.
     path("phan-anh/", include("motcua.backoffice.urls_feedback")),
     path("thong-bao/", include("motcua.backoffice.urls_notifications")),
+    path("dong-bo-dvcqg/", include("motcua.backoffice.urls_dvcqg")),
 ]

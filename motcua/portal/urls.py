@@ -49,4 +49,5 @@ urlpatterns = [
     path("phan-anh-kien-nghi/", include("motcua.portal.urls_feedback")),
     # The local fakes of the national registries, spoken to over HTTP like the real gateway (dev/demo/tests).
     path("sandbox/csdl/", include("motcua.portal.urls_registry_sandbox")),
+    path("sandbox/dvcqg/", include("motcua.portal.urls_dvcqg_sandbox")),
 ]

@@ -35,6 +35,7 @@ from motcua.payments.services import merchant_for
 
 from .figures import Figures, Tree, period_figures, period_flows, rollup
 from .periods import Period
+from .providers import SyncFigures, period_sync_figures, sync_share
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,7 @@ def kpi766(
     profile: str | None = None,
     catalogue: Catalogue | None = None,
     feedback: Feedback | None = None,
+    sync: SyncFigures | None = None,
 ) -> Scorecard:
     """The scorecard of ``unit`` (and its subtree) for ``period``. Pass ``per_unit``/``per_procedure``
     (from ``period_figures``), ``tree`` and ``catalogue`` to score many units from the same reads."""
@@ -327,9 +329,11 @@ def kpi766(
     handled = f["received_total"]
     late_share = f["resolved_late"] + f["in_progress_overdue"]
     pakn, complained = (feedback or Feedback(period)).of(members)
+    # 1.4 from the national-portal synchronisation's provider (motcua.reporting.providers); None = N/A.
+    synced = sync if sync is not None else period_sync_figures(period)
     counts: dict[str, tuple[int, int]] = {
         **catalogue.counts(versions, period),
-        "1.4": (0, 0),
+        "1.4": sync_share(synced, members),
         "2.1": (f["resolved_early"] + f["resolved_on_time"] + f["in_progress_within"], handled),
         "3.2": (len(online_ids & with_online), len(online_ids)),
         "3.3": (f["received_online"], f["received"]),
@@ -369,8 +373,8 @@ def kpi766(
                 target=d.target,
                 max_points=max_points,
                 points=points,
-                source=d.source,
-                note=str(d.note),
+                source="dvcqg" if d.code == "1.4" and synced is not None else d.source,
+                note="" if d.code == "1.4" and synced is not None else str(d.note),
             )
         )
     return Scorecard(unit.code, unit.name, period, name, indicators, f)
@@ -385,6 +389,7 @@ def kpi766_all(
     per_procedure = period_flows(period, ONLINE_BY_PROCEDURE, by_procedure=True)
     catalogue = Catalogue()
     feedback = Feedback(period)
+    sync = period_sync_figures(period)
     chosen = units if units is not None else sorted(tree.units.values(), key=lambda u: u.code)
     return [
         kpi766(
@@ -396,6 +401,7 @@ def kpi766_all(
             profile=profile,
             catalogue=catalogue,
             feedback=feedback,
+            sync=sync,
         )
         for u in chosen
     ]

@@ -225,8 +225,9 @@ def _version(code: str) -> ProcedureVersion:
     return version
 
 
-def _create(submission: Submission, envelope: Envelope) -> Dossier:
-    """The dossier, through the dossier services, in one transaction (all or nothing)."""
+def _create(submission: Submission, envelope: Envelope, sha: str, now: dt.datetime) -> Dossier:
+    """The dossier, through the dossier services, and the accepted message's record, in one transaction
+    (all or nothing)."""
     version = _version(submission.procedure_code)
     point = _unit(submission.receiving_point_code, "MaCoQuanTiepNhan")
     if not can_receive_at(point, listed=procedure_spec(version).receiving_points):
@@ -257,6 +258,10 @@ def _create(submission: Submission, envelope: Envelope) -> Dossier:
             action="dvcqg.dossier_received", obj=dossier,
             data={"national_code": submission.national_code, "message_id": envelope.message_id},
         )  # fmt: skip
+        PortalMessage.objects.create(
+            message_id=envelope.message_id, national_code=submission.national_code,
+            outcome=MessageOutcome.ACCEPTED, payload_sha256=sha, dossier=dossier, received_at=now, last_seen_at=now,
+        )  # fmt: skip
     return dossier
 
 
@@ -264,17 +269,22 @@ def _create(submission: Submission, envelope: Envelope) -> Dossier:
 
 
 def _log(result: Received, sha: str, now: dt.datetime) -> None:
-    """Keep the outcome; a message seen again with the same outcome and content bumps its counter."""
-    if result.outcome != MessageOutcome.ACCEPTED:
-        existing = PortalMessage.objects.filter(
-            message_id=result.message_id, outcome=result.outcome, reason_code=result.reason_code,
-            payload_sha256=sha,
-        ).first()  # fmt: skip
-        if existing is not None:
-            existing.seen_count += 1
-            existing.last_seen_at = now
-            existing.save(update_fields=["seen_count", "last_seen_at"])
-            return
+    """Keep the outcome (an accepted message is kept with its dossier, in ``_create``); a message seen
+    again with the same outcome and content bumps its counter."""
+    if result.outcome == MessageOutcome.ACCEPTED:
+        logger.info("DVCQG message %s (%s): accepted", result.message_id, result.national_code)
+        return
+    existing = PortalMessage.objects.filter(
+        message_id=result.message_id,
+        outcome=result.outcome,
+        reason_code=result.reason_code,
+        payload_sha256=sha,
+    ).first()
+    if existing is not None:
+        existing.seen_count += 1
+        existing.last_seen_at = now
+        existing.save(update_fields=["seen_count", "last_seen_at"])
+        return
     PortalMessage.objects.create(
         message_id=result.message_id[:100],
         national_code=result.national_code[:60],
@@ -286,11 +296,7 @@ def _log(result: Received, sha: str, now: dt.datetime) -> None:
         received_at=now,
         last_seen_at=now,
     )
-    level = (
-        logging.INFO
-        if result.outcome in (MessageOutcome.ACCEPTED, MessageOutcome.DUPLICATE)
-        else logging.WARNING
-    )
+    level = logging.INFO if result.outcome == MessageOutcome.DUPLICATE else logging.WARNING
     logger.log(
         level, "DVCQG message %s (%s): %s %s %s", result.message_id or "?", result.national_code or "?",
         result.outcome, result.reason_code, result.reason,
@@ -315,7 +321,7 @@ def message_receive(raw: Any, *, now: dt.datetime | None = None) -> Received:
         envelope = _envelope(raw)
         sha = hashlib.sha256(envelope.content.encode("utf-8")).hexdigest()
         _verify(envelope, moment)
-        result = _receive_verified(envelope, sha)
+        result = _receive_verified(envelope, sha, moment)
     except MessageRefused as exc:
         content = raw.get("NoiDung") if isinstance(raw, dict) else None
         result = Received(
@@ -326,7 +332,7 @@ def message_receive(raw: Any, *, now: dt.datetime | None = None) -> Received:
     return result
 
 
-def _receive_verified(envelope: Envelope, sha: str) -> Received:
+def _receive_verified(envelope: Envelope, sha: str, now: dt.datetime) -> Received:
     earlier = PortalMessage.objects.filter(
         message_id=envelope.message_id, outcome=MessageOutcome.ACCEPTED
     ).first()
@@ -345,7 +351,7 @@ def _receive_verified(envelope: Envelope, sha: str) -> Received:
     if known is not None:
         return _duplicate(envelope, submission.national_code, known.dossier)
     try:
-        dossier = _create(submission, envelope)
+        dossier = _create(submission, envelope, sha, now)
     except (DossierError, MessageRefused) as exc:
         if isinstance(exc, MessageRefused):
             raise

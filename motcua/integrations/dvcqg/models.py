@@ -97,9 +97,9 @@ class PortalDossier(models.Model):
 
 class MessageOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("Đã nhận, tạo hồ sơ")
-    DUPLICATE = "duplicate", _("Trùng, đã nhận trước đó")
-    REJECTED = "rejected", _("Từ chối: nội dung không hợp lệ")
-    REFUSED = "refused", _("Từ chối: chữ ký hoặc thời điểm không hợp lệ")
+    DUPLICATE = "duplicate", _("Trùng, đã nhận")
+    REJECTED = "rejected", _("Từ chối (nội dung)")
+    REFUSED = "refused", _("Từ chối (chữ ký)")
 
 
 class PortalMessage(models.Model):

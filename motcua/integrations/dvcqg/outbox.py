@@ -147,10 +147,10 @@ def _record_failure(update: PortalUpdate, exc: PortalError, now: dt.datetime) ->
             last_error_code=exc.code[:60],
             last_error=str(exc)[:2000],
         )
+    then = f"next attempt at {next_at.isoformat(timespec='seconds')}" if next_at is not None else "given up"
     logger.warning(
-        "DVCQG update %s failed on attempt %s/%s: %s %s — %s", update.idempotency_key, update.attempts, limit,
-        exc.code, exc, "given up" if give_up else f"next attempt at {next_at.isoformat(timespec='seconds')}"
-        if next_at else "",
+        "DVCQG update %s failed on attempt %s/%s: %s %s — %s",
+        update.idempotency_key, update.attempts, limit, exc.code, exc, then,
     )  # fmt: skip
     return "failed" if give_up else "retry"
 

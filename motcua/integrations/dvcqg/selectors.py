@@ -76,17 +76,11 @@ def queue_figures(*, unit_ids: set[int] | None = None, now: dt.datetime | None =
 
 
 def failures(*, unit_ids: set[int] | None = None, limit: int = 50) -> list[PortalUpdate]:
-    """Updates given up, then those being retried after an error; the most recent attempt first."""
-    rows = _scoped(
-        PortalUpdate.objects.filter(
-            Q(state=UpdateState.FAILED) | (Q(state=UpdateState.PENDING) & ~Q(last_error_code=""))
-        ),
-        unit_ids,
-    ).select_related("dossier", "dossier__resolving_unit")
-    return sorted(
-        rows[: limit * 2],
-        key=lambda u: (u.state != UpdateState.FAILED, -(u.last_attempt_at or u.created_at).timestamp()),
-    )[:limit]
+    """Updates given up (the most recent attempt first), then those being retried after an error."""
+    base = _scoped(PortalUpdate.objects.all(), unit_ids).select_related("dossier", "dossier__resolving_unit")
+    failed = list(base.filter(state=UpdateState.FAILED).order_by("-last_attempt_at", "-id")[:limit])
+    retrying = base.filter(state=UpdateState.PENDING).exclude(last_error_code="")
+    return failed + list(retrying.order_by("-last_attempt_at", "-id")[: max(0, limit - len(failed))])
 
 
 def recent_messages(*, limit: int = 20) -> list[PortalMessage]:

@@ -1,0 +1,148 @@
+"""Monitoring the synchronisation with the national portal (Cổng DVCQG), for leaders and administrators.
+
+What it shows: the updates waiting to be sent and the lag (how long the oldest has waited), those being
+retried and those given up with their last error, what was delivered today, the dossiers received from the
+portal, and per unit the share of dossiers whose statuses and result reached the portal (766 item 1.4).
+Who: staff who lead a unit or see every unit (``leads_a_unit``: agency leaders and administrators, the
+province administrator, auditors), each within their units; sending a failed update again or skipping it
+is for the province administrator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.accounts.models import User
+from motcua.core.audit import audit_record
+from motcua.dossiers.access import staff_scope
+from motcua.integrations.dvcqg import conf
+from motcua.integrations.dvcqg.codes import status_label
+from motcua.integrations.dvcqg.models import MessageOutcome, UpdateState
+from motcua.integrations.dvcqg.outbox import update_retry, update_skip
+from motcua.integrations.dvcqg.selectors import (
+    failures,
+    message_counts,
+    queue_figures,
+    recent_messages,
+    unit_shares,
+)
+from motcua.reporting.dashboard import YTD, period_from_param, period_options
+from motcua.reporting.periods import InvalidPeriod
+
+from ..access import leads_a_unit, staff_required
+from .dossiers.common import officer
+
+OUTCOME_TONES: dict[str, str] = {
+    MessageOutcome.ACCEPTED: "ok",
+    MessageOutcome.DUPLICATE: "info",
+    MessageOutcome.REJECTED: "warn",
+    MessageOutcome.REFUSED: "stop",
+}
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = officer(request)
+    if not leads_a_unit(user):
+        audit_record(action="access.denied", actor=user, data={"path": request.path})
+        raise PermissionDenied(_("Trang này dành cho lãnh đạo và quản trị đơn vị."))
+    return user
+
+
+def _unit_ids(user: User) -> set[int] | None:
+    """None: every unit (province administrator, auditor); else the units the user leads or works in."""
+    scope = staff_scope(user)
+    return None if scope.sees_all else set(scope.visible_units)
+
+
+def _duration(minutes: int | None) -> str:
+    if minutes is None:
+        return "—"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)s ngày %(h)s giờ") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s giờ %(m)s phút") % {"h": hours, "m": mins}
+    return _("%(m)s phút") % {"m": mins}
+
+
+@staff_required
+def monitor(request: HttpRequest) -> HttpResponse:
+    user = _viewer(request)
+    unit_ids = _unit_ids(user)
+    try:
+        key, period = period_from_param(request.GET.get("period"))
+        period_error = ""
+    except InvalidPeriod as exc:
+        (key, period), period_error = period_from_param(YTD), str(exc)
+    now = timezone.now()
+    figures = queue_figures(unit_ids=unit_ids, now=now)
+    shares = unit_shares(period, unit_ids=unit_ids)
+    total_synced = sum(s.synced for s in shares)
+    total_received = sum(s.received for s in shares)
+    rows = [
+        {
+            "u": u,
+            "label": status_label(u.portal_status),
+            "tone": "stop" if u.state == UpdateState.FAILED else "warn",
+        }
+        for u in failures(unit_ids=unit_ids)
+    ]
+    sees_all = unit_ids is None
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    context: dict[str, Any] = {
+        "figures": figures,
+        "lag": _duration(figures.lag_minutes),
+        "lag_warning_minutes": conf.setting("lag_warning_minutes"),
+        "rows": rows,
+        "shares": shares,
+        "total": {
+            "synced": total_synced,
+            "received": total_received,
+            "percent": round(100 * total_synced / total_received, 1) if total_received else None,
+        },
+        "period": period,
+        "period_key": key,
+        "period_error": period_error,
+        "period_options": period_options(),
+        "connected": conf.enabled(),
+        "backend": conf.backend(),
+        "sees_all": sees_all,
+        "can_act": staff_scope(user).province_admin,
+        "messages_recent": [{"m": m, "tone": OUTCOME_TONES.get(m.outcome, "info")} for m in recent_messages()]
+        if sees_all
+        else [],
+        "message_counts": message_counts(since=midnight) if sees_all else {},
+    }
+    return render(request, "backoffice/dvcqg/monitor.html", context)
+
+
+@staff_required
+@require_POST
+def update_action(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _viewer(request)
+    if not staff_scope(user).province_admin:
+        audit_record(action="access.denied", actor=user, data={"path": request.path})
+        raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được gửi lại hoặc bỏ qua một cập nhật."))
+    action = request.POST.get("action", "")
+    if action == "retry":
+        done = update_retry(actor=user, update_id=pk)
+        text = _("Đã đưa cập nhật vào hàng đợi để gửi lại.")
+    elif action == "skip":
+        done = update_skip(actor=user, update_id=pk)
+        text = _("Đã bỏ qua cập nhật; các cập nhật sau của hồ sơ sẽ được gửi tiếp.")
+    else:
+        done, text = False, ""
+    if done:
+        messages.success(request, text)
+    else:
+        messages.error(request, _("Không thực hiện được: cập nhật không còn ở trạng thái lỗi."))
+    return redirect("backoffice:dvcqg_monitor")
