@@ -7,9 +7,9 @@
 
 What it does, in one run:
 
-1. Creates a throwaway PostgreSQL database (default ``postgres://postgres@127.0.0.1:5432/motcua_bench_import``;
-   it must not exist unless ``--replace``), migrates it, loads the demo organisation, accounts, calendar and
-   catalogue.
+1. Creates a throwaway PostgreSQL database (default
+   ``postgres://postgres@127.0.0.1:5432/motcua_bench_import``; it must not exist unless ``--replace``),
+   migrates it, loads the demo organisation, accounts, calendar and catalogue.
 2. Writes ``--lines`` history lines (``motcua.dossier-history/1``) to a temporary ``.jsonl`` file with a
    deterministic generator (``--seed``): receipts on working days of 2021-01-01 … 2025-12-31 over the
    published catalogue versions, each with a resolving unit valid on the receipt day (the agency, or the unit
@@ -147,8 +147,12 @@ DOCUMENTS = [
 ]
 STEP_NAMES = [("XL", "Xử lý hồ sơ"), ("TD", "Thẩm định hồ sơ"), ("PD", "Trình phê duyệt"),
               ("KY", "Lãnh đạo ký duyệt"), ("VT", "Vào sổ, đóng dấu")]  # fmt: skip
-PARTNERS = [("H56.52", "Xác định nghĩa vụ tài chính"), ("H56.51", "Xác định nghĩa vụ tài chính"),
-            ("H56.55", "Xác minh thông tin cư trú"), ("H56.54", "Xác nhận quá trình đóng bảo hiểm")]  # fmt: skip
+PARTNERS = [
+    ("H56.52", "Xác định nghĩa vụ tài chính"),
+    ("H56.51", "Xác định nghĩa vụ tài chính"),
+    ("H56.55", "Xác minh thông tin cư trú"),
+    ("H56.54", "Xác nhận quá trình đóng bảo hiểm"),
+]
 DEMO_OFFICERS = {
     "H56.40": ["motcua.tinh"],
     "H56.19": ["chuyenvien.tnmt", "truongphong.tnmt", "lanhdao.tnmt"],
@@ -583,9 +587,9 @@ class Generator:
 # -- measuring the import ------------------------------------------------------------------------------------
 
 
-#: What the phase timer wraps in ``motcua.integrations.history.store`` (a name missing there is skipped, so that
-#: the benchmark follows the importer as it changes): name → label. Each label gets the time spent in it minus
-#: the time of the wrapped calls inside it, so the labels add up to the whole import.
+#: What the phase timer wraps in ``motcua.integrations.history.store`` (a name missing there is skipped, so
+#: that the benchmark follows the importer as it changes): name → label. Each label gets the time spent in
+#: it minus the time of the wrapped calls inside it, so the labels add up to the whole import.
 STORE_FUNCTIONS = {
     "parse": "parse (json.loads)",
     "schema_error": "schema (fastjsonschema)",
@@ -761,7 +765,8 @@ def copy_baseline(workdir: Path) -> dict[tuple[str, str], tuple[int, float]]:
             table = model._meta.db_table
             columns = ", ".join(f'"{f.column}"' for f in model._meta.concrete_fields)
             dump = workdir / f"{table}.{fmt}"
-            query = f"COPY (SELECT {columns} FROM {table} ORDER BY id) TO STDOUT (FORMAT {fmt.upper()})"  # noqa: S608 - model names
+            select = f"SELECT {columns} FROM {table} ORDER BY id"  # noqa: S608 - names from the models
+            query = f"COPY ({select}) TO STDOUT (FORMAT {fmt.upper()})"
             with conn.cursor() as cur, dump.open("wb") as out, cur.copy(query) as copy:
                 for block in copy:
                     out.write(block)
@@ -822,10 +827,8 @@ def sample_check(path: Path, lines: int, workdir: Path) -> None:
         for raw in itertools.islice(source, lines):
             out.write(raw)
     report = history_import(sample, dry_run=True)
-    print(
-        f" {report.lines:,} lines, {len(report.rejections)} rejected, {report.lines / report.seconds:,.0f} lines/s",
-        end="",
-    )
+    rate = report.lines / report.seconds
+    print(f" {report.lines:,} lines, {len(report.rejections)} rejected, {rate:,.0f} lines/s", end="")
     if report.rejections:
         print()
         reasons = Counter(r.reason for r in report.rejections)
@@ -950,14 +953,15 @@ def main() -> int:
         print(f"{'':40} {'rows':>11} {'seconds':>9} {'rows/s':>10} {'× COPY dossiers':>16}")
         label = "history_import (lines)" + (" under cProfile" if args.profile else "")
         print(f"{label:40} {args.lines:>11,} {seconds:>9.1f} {rate:>10,.0f} {seconds / copy_s:>15.1f}×")
+
+        def row(label: str, n: int, s: float) -> None:
+            print(f"{label:40} {n:>11,} {s:>9.1f} {n / s:>10,.0f} {s / copy_s:>15.1f}×")
+
         for (table, fmt), (n, s) in baseline.items():
-            print(
-                f"{'COPY ' + table + ' (' + fmt + ')':40} {n:>11,} {s:>9.1f} {n / s:>10,.0f} {s / copy_s:>15.1f}×"
-            )
+            row(f"COPY {table} ({fmt})", n, s)
         all_rows = sum(n for (_t, fmt), (n, _s) in baseline.items() if fmt == "binary")
         all_s = sum(s for (_t, fmt), (_n, s) in baseline.items() if fmt == "binary")
-        print(f"{'COPY of the five tables (binary)':40} {all_rows:>11,} {all_s:>9.1f} {all_rows / all_s:>10,.0f} "
-              f"{all_s / copy_s:>15.1f}×")  # fmt: skip
+        row("COPY of the five tables (binary)", all_rows, all_s)
         print(
             f"import / COPY of the dossier rows: {seconds / copy_s:.1f}× (the faster format; goal ≤ 10×); "
             f"import / COPY of the five tables' rows: {seconds / all_s:.1f}×"
@@ -967,7 +971,7 @@ def main() -> int:
             print("\nwhere the import's time goes (wall clock; the timer costs a few µs per line):")
             for label, value in sorted(phases.table(seconds), key=lambda r: -r[1]):
                 per_line = value / args.lines * 1e6
-                print(f"  {label:42} {value:8.1f} s {value / seconds:6.1%} {per_line:8.0f} µs/line")
+                print(f"  {label:50} {value:8.1f} s {value / seconds:6.1%} {per_line:8.0f} µs/line")
         print(f"\npeak RSS of this process: {peak_rss_mb():,.0f} MB")
     finally:
         from django.db import connections
