@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.calendar.errors import CalendarError
 from motcua.core.audit import AuditEntry, audit_record_many
 from motcua.core.bulk import Table
 from motcua.core.text import fold as fold_text
-from motcua.dossiers.bulk import Story, Tables, chain_events, new_dossier_ids
+from motcua.dossiers.bulk import DossierRow, Story, Tables, chain_events, new_dossier_ids
 from motcua.dossiers.models import (
     Dossier,
     DossierCodeCounter,
@@ -286,7 +288,7 @@ class _Importer:
         for p in pending:
             try:
                 built.append((p, build(p.entry, officer_of=self.ctx.officer, import_moment=self.now)))
-            except Exception as exc:  # the calendar cannot count that far back, and such
+            except CalendarError as exc:  # the calendar does not reach that day
                 self.reject(p.entry.number, _("không tính được thời hạn: %(error)s") % {"error": exc})
         if not built:
             return
@@ -361,7 +363,7 @@ class _Importer:
         try:
             b = build(e, officer_of=self.ctx.officer, import_moment=self.now, first_seq=last + 1,
                       start_status=dossier.status)  # fmt: skip
-        except Exception as exc:
+        except CalendarError as exc:
             self.reject(e.number, _("không tính được thời hạn: %(error)s") % {"error": exc})
             return
         old_changes, old_state = _history_changes(dossier)
@@ -481,14 +483,13 @@ class _Importer:
         )
 
 
-_DOSSIER_FIELDS = (
-    "procedure_version_id", "channel", "applicant_kind", "applicant_name", "applicant_personal_id",
-    "applicant_tax_code", "applicant_phone", "applicant_email", "applicant_address", "receiving_point_id",
-    "resolving_unit_id", "fee_status", "status", "code", "submitted_at", "received_at", "deemed_received_at",
-    "due_at", "original_due_at", "finished_at", "returned_at", "decision", "decision_note", "return_method",
-    "outcome", "paused_from", "supplement_count", "apology_count", "closing_reason", "imported_from",
-    "fact_state", "search_text",
-)  # fmt: skip
+#: The dossier row's fields a changed line replaces: all that the line decides (not the row's id, its creation,
+#: its form data or account links, nor ``lock_version``, which goes on counting).
+_DOSSIER_FIELDS = tuple(
+    f.name
+    for f in dataclass_fields(DossierRow)
+    if f.name not in ("id", "created_at", "form_data", "applicant_commune_id", "applicant_id", "lock_version")
+)
 
 
 def _assign(story: Story, pk: int) -> None:

@@ -156,3 +156,22 @@ def test_an_update_being_retried_shows_its_error_and_next_attempt(client, people
     html = page.content.decode()
     assert "dvcqg_unavailable" in html and "Gửi lại lúc 09:00 02/03/2026" in html
     assert 'value="retry"' not in html  # nothing to do: it is retried by itself
+
+
+def test_the_page_reads_its_lists_in_a_fixed_number_of_queries(client, people, scene, version, clock, portal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, people["admin"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for _ in range(3):  # three more dossiers the portal refuses: three more rows in the failures list
+        portal.reject_dossier(received(people, version, clock).code)
+    updates_send_due(client=portal_client())
+    assert PortalUpdate.objects.filter(state="failed").count() >= 4
+    assert queries() == before

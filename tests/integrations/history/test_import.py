@@ -40,3 +40,24 @@ def test_an_imported_dossier_says_where_it_came_from_in_the_back_office(version,
     assert "motcua tính theo lịch làm việc" in text
     assert d.due_at == vn(2026, 3, 10, 17, 0) and d.history_record.due_computed
     assert "Nhập lịch sử từ hệ thống khác" in text  # the import event in the history
+
+
+def test_the_export_reads_a_chunk_of_dossiers_in_a_fixed_number_of_queries(version, write_lines):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.integrations.history.export import dossiers_to_export, history_export
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            lines = list(history_export(dossiers_to_export()))
+        assert len(lines) == Dossier.objects.count()
+        return len(captured)
+
+    history_import(write_lines([full_line()], name="one.jsonl"))
+    one = queries()
+    more = [
+        full_line(source={"system": "igate-th", "id": f"HS-{i}"}, code=f"H56.40-260302-01{i:02d}") for i in range(5)
+    ]
+    assert history_import(write_lines(more, name="more.jsonl")).imported == 5
+    assert queries() == one

@@ -36,6 +36,7 @@ from motcua.payments.models import PaymentTransaction
 from motcua.payments.services import payment_order_for, vnpay_ipn, vnpay_start
 
 from ...dossiers.data import procedure_data
+from ...reporting.test_correctness import PA_PROCESS, PB_PROCESS  # the same two processes as there
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 FORMAT = "motcua.dossier-history/1"
@@ -58,46 +59,6 @@ def apr(day: int, hour: int, minute: int = 0) -> dt.datetime:
 # -- the two procedures ----------------------------------------------------------------------------------
 
 PA_CODE, PB_CODE = "1.009913", "2.009914"
-
-PA_PROCESS = {
-    "steps": [
-        {"code": "TN", "name": "Tiếp nhận hồ sơ", "role": "one_stop_officer", "unit": "receiving",
-         "budget": {"amount": 4, "unit": "working_hours"}, "can_request_supplement": True},
-        {"code": "TD", "name": "Thẩm định hồ sơ", "role": "specialist", "unit": "resolving",
-         "budget": {"amount": 2, "unit": "working_days"}, "can_request_supplement": True},
-        {"code": "LT", "name": "Xác định nghĩa vụ tài chính", "role": "specialist", "unit": "H56.52",
-         "budget": {"amount": 1, "unit": "working_days"}, "inter_agency": True},
-        {"code": "KY", "name": "Lãnh đạo Sở ký", "role": "agency_leader", "unit": "resolving",
-         "budget": {"amount": 1, "unit": "working_days"}},
-        {"code": "TKQ", "name": "Trả kết quả", "role": "one_stop_officer", "unit": "receiving",
-         "budget": {"amount": 4, "unit": "working_hours"}},
-    ],
-    "actions": [
-        {"from": "TN", "to": "TD", "name": "Chuyển thẩm định", "roles": ["one_stop_officer"]},
-        {"from": "TD", "to": "LT", "name": "Chuyển cơ quan thuế", "roles": ["specialist"]},
-        {"from": "LT", "to": "TD", "name": "Trả kết quả liên thông", "roles": ["specialist"]},
-        {"from": "TD", "to": "KY", "name": "Trình ký", "roles": ["specialist"]},
-        {"from": "KY", "to": "TKQ", "name": "Ban hành kết quả", "roles": ["agency_leader"]},
-        {"from": "TKQ", "to": "END", "name": "Trả kết quả", "roles": ["one_stop_officer"]},
-    ],
-}  # fmt: skip
-
-PB_PROCESS = {
-    "steps": [
-        {"code": "TN", "name": "Tiếp nhận hồ sơ", "role": "one_stop_officer", "unit": "receiving",
-         "budget": {"amount": 2, "unit": "working_hours"}, "can_request_supplement": True},
-        {"code": "LD", "name": "Lãnh đạo UBND phường xem xét, ký", "role": "agency_leader",
-         "unit": "resolving", "budget": {"amount": 2, "unit": "working_days"},
-         "can_request_supplement": True},
-        {"code": "TKQ", "name": "Trả kết quả", "role": "one_stop_officer", "unit": "receiving",
-         "budget": {"amount": 2, "unit": "working_hours"}},
-    ],
-    "actions": [
-        {"from": "TN", "to": "LD", "name": "Chuyển xử lý", "roles": ["one_stop_officer"]},
-        {"from": "LD", "to": "TKQ", "name": "Ký, chuyển kết quả", "roles": ["agency_leader"]},
-        {"from": "TKQ", "to": "END", "name": "Trả kết quả", "roles": ["one_stop_officer"]},
-    ],
-}  # fmt: skip
 
 
 def pa_data() -> dict[str, Any]:
