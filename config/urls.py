@@ -3,7 +3,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from motcua.api.urls import api
+from motcua.portal.views.errors import server_error
 from motcua.portal.views.health import healthz, readyz
+
+handler500 = server_error
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # the API docs page from ninja's bundled Swagger UI, never a CDN (the system works offline)
     "django_tasks",
     "django_tasks_db",
     "motcua.core",
@@ -52,12 +53,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Under /api/: 413 before reading an oversized body, JSON for Django's own error pages, the refusal log.
+    "motcua.api.middleware.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One usage-log row per API request that presented a key, written after the response (motcua.api.auth).
+    "motcua.api.key_usage.ApiKeyUsageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle/absolute session timeouts and the staff second factor (motcua.accounts.middleware).
     "motcua.accounts.middleware.IdleTimeoutMiddleware",
@@ -104,6 +110,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Account lockout: this many consecutive failures lock the account for this many minutes.
 MOTCUA_LOGIN_MAX_FAILURES = env_int("MOTCUA_LOGIN_MAX_FAILURES", 5)
 MOTCUA_LOGIN_LOCK_MINUTES = env_int("MOTCUA_LOGIN_LOCK_MINUTES", 15)
+# API keys of client systems (docs/api/authentication.md): the requests a minute a new key may make unless
+# the administrator sets another limit, and the public label that starts every key (mc_live_…, mc_test_…).
+MOTCUA_API_KEY_RATE_PER_MINUTE = env_int("MOTCUA_API_KEY_RATE_PER_MINUTE", 120)
+MOTCUA_API_KEY_LABEL = env_str("MOTCUA_API_KEY_LABEL", "mc_live")
 # Identity (docs/operations/identity.md). Administrators and leaders must sign in with an authenticator app
 # (TOTP); other staff may opt in. The TOTP secrets are encrypted with MOTCUA_TOTP_KEY (empty: SECRET_KEY).
 MOTCUA_STAFF_TOTP_REQUIRED = env_bool("MOTCUA_STAFF_TOTP_REQUIRED", True)
@@ -135,9 +145,17 @@ STATICFILES_DIRS = [BASE_DIR / "motcua" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MOTCUA_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 STORAGES: dict[str, dict[str, Any]] = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage whose writes are all or nothing (no partial file on a full disk): core/storage.py
+    "default": {"BACKEND": "motcua.core.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads (docs/operations/uploads.md): at most 100 files and 1,000 fields in one request (Django's own
+# defaults against CVE-2023-24580, stated so they are not loosened by accident: more is a 400). Files above
+# 2.5 MB are spooled to FILE_UPLOAD_TEMP_DIR (the system's temporary folder unless set) and deleted when the
+# request ends; each upload's own limit (20–25 MB) is checked by motcua.core.uploads.
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_TEMP_DIR = env_str("MOTCUA_UPLOAD_TEMP_DIR", "") or None
 # Files are content-addressed (motcua.core.blobs) and only ever served through permission-checked views.
 # Setting MOTCUA_S3_BUCKET stores them in an S3-compatible bucket instead of MEDIA_ROOT (django-storages).
 MOTCUA_S3_BUCKET = env_str("MOTCUA_S3_BUCKET", "")
@@ -172,6 +190,9 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Origins outside this site a form may lead to (the identity provider, the payment gateway), for the CSP.
+MOTCUA_CSP_FORM_ACTION = env_list("MOTCUA_CSP_FORM_ACTION", [])
 
 LOGGING = {
     "version": 1,
@@ -252,4 +273,17 @@ MOTCUA_DVCQG = {
     "timeout": env_int("MOTCUA_DVCQG_TIMEOUT", 10),
     "max_attempts": env_int("MOTCUA_DVCQG_MAX_ATTEMPTS", 10),
     "poll_seconds": env_int("MOTCUA_DVCQG_POLL_SECONDS", 30),
+}
+# Citizens' sign-in with VNeID, OpenID Connect (docs/operations/identity.md): "off", "fake" (the local fake
+# provider at /sandbox/vneid/, dev and demo only) or "http" (the provider at the issuer URL, with the client
+# credentials it registered for MOTCUA_PUBLIC_URL + /vneid/callback/).
+MOTCUA_VNEID = {
+    "backend": env_str("MOTCUA_VNEID_BACKEND", "off"),
+    "issuer": env_str("MOTCUA_VNEID_ISSUER", ""),
+    "client_id": env_str("MOTCUA_VNEID_CLIENT_ID", "motcua-h56"),
+    "client_secret": env_str("MOTCUA_VNEID_CLIENT_SECRET", ""),
+    "token_auth": env_str("MOTCUA_VNEID_TOKEN_AUTH", "client_secret_basic"),
+    "redirect_path": env_str("MOTCUA_VNEID_REDIRECT_PATH", ""),
+    "scopes": env_str("MOTCUA_VNEID_SCOPES", "openid profile phone personal_id"),
+    "timeout": env_int("MOTCUA_VNEID_TIMEOUT", 10),
 }

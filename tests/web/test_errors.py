@@ -2,7 +2,8 @@
 
 import pytest
 from django.test import RequestFactory
-from django.views import defaults
+
+from motcua.portal.views.errors import server_error
 
 
 @pytest.mark.django_db
@@ -31,11 +32,14 @@ def test_citizen_on_staff_page_gets_vietnamese_403(client, demo_data, settings):
 
 
 def test_server_error_page_is_standalone_vietnamese():
-    # Django renders 500.html with an empty Context: no request, no context processors, no database.
-    response = defaults.server_error(RequestFactory().get("/"))
+    # Like Django's own handler: no context processors, no database; only the request, for the CSP nonce.
+    request = RequestFactory().get("/")
+    request.csp_nonce = "n0nce"
+    response = server_error(request)
     assert response.status_code == 500
     html = response.content.decode()
     assert '<html lang="vi">' in html
     assert "Hệ thống đang gặp sự cố" in html
     assert "{%" not in html
     assert "<link" not in html  # no stylesheet from static: it must work when everything else is broken
+    assert '<style nonce="n0nce">' in html
