@@ -1,5 +1,6 @@
-"""Personal data never reaches the logs: every log record written during every test is checked for a personal
-ID number (CCCD, 12 digits) or a Vietnamese mobile number, in the message, its arguments and any traceback.
+"""Personal data and secrets never reach the logs: every log record written during every test is checked for a
+personal ID number (CCCD, 12 digits), a Vietnamese mobile number, the demo password or the payment sandbox's
+signing secret, in the message, its arguments and any exception.
 
 The fixtures and the demo data are full of such values (citizens' IDs, phones): they are the canaries. A test
 that makes the code log one fails, naming the logger and the line, whatever the test itself asserts. Loaded for
@@ -17,8 +18,13 @@ PERSONAL_ID = re.compile(r"(?<!\d)0\d{2}[0-3]\d{8}(?!\d)")
 MOBILE = re.compile(r"(?<![\d.])(?:\+?84|0)(?:3|5|7|8|9)\d{8}(?!\d)")
 
 
+#: Secrets the tests use everywhere: the demo accounts' password and the payment sandbox's signing secret.
+SECRETS = ("motcua-demo-2026", "MOTCUADEVSANDBOXSECRETNOTFORPRODUCTION")
+
+
 def leaks(text: str) -> list[str]:
-    return [m.group(0) for pattern in (PERSONAL_ID, MOBILE) for m in pattern.finditer(text)]
+    found = [m.group(0) for pattern in (PERSONAL_ID, MOBILE) for m in pattern.finditer(text)]
+    return found + [secret for secret in SECRETS if secret in text]
 
 
 class CanaryHandler(logging.Handler):

@@ -9,7 +9,14 @@ from tests.pii_canary import CanaryHandler, leaks
 
 @pytest.mark.parametrize(
     "text",
-    ["công dân 038195001234 nộp hồ sơ", "gọi 0912345678", "sms +84912345678 failed", "id=001099012345;"],
+    [
+        "công dân 038195001234 nộp hồ sơ",
+        "gọi 0912345678",
+        "sms +84912345678 failed",
+        "id=001099012345;",
+        "password=motcua-demo-2026",
+        "vnp_HashSecret MOTCUADEVSANDBOXSECRETNOTFORPRODUCTION",
+    ],
 )
 def test_personal_values_are_found(text):
     assert leaks(text)
