@@ -184,6 +184,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua <no-reply@localhost>"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The cache holds the rate-limit counters (sign-in, one-time codes, public look-ups, feedback, API keys) and a
+# few read caches. One process (make run) can keep them in memory; several web processes or machines must share
+# them, so production points REDIS_URL at Redis (redis://host:6379/0) and every process counts in one place.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]] = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua"}}
+)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 CSRF_COOKIE_HTTPONLY = False

@@ -53,3 +53,43 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
     assert _import_prod({"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "motcua.example.vn"}).returncode == 0
+
+
+def _cache_in_subprocess(env):
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.dev'; django.setup();"
+        "from django.core.cache import cache; from django.conf import settings;"
+        "print(settings.CACHES['default']['BACKEND']);"
+        "cache.set('motcua-settings-test', 7, 5); print(cache.incr('motcua-settings-test'))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_without_redis_the_counters_stay_in_the_process():
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.dev';"
+         "django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_redis_url_shares_the_counters_between_processes():
+    """With REDIS_URL every web process counts rate limits in Redis (the local server on CI machines)."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not answering on 127.0.0.1:6379", pytrace=False)
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    result = _cache_in_subprocess({"REDIS_URL": "redis://127.0.0.1:6379/15"})
+    assert result.returncode == 0, result.stderr
+    backend, value = result.stdout.split()
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert value == "8"
