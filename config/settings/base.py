@@ -188,6 +188,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # few read caches. One process (make run) can keep them in memory; several web processes or machines must share
 # them, so production points REDIS_URL at Redis (redis://host:6379/0) and every process counts in one place.
 REDIS_URL = env_str("REDIS_URL", "")
+# GET /metrics (Prometheus): with a token, the scraper sends "Authorization: Bearer <token>"; without one,
+# only the loopback address may read it.
+MOTCUA_METRICS_TOKEN = env_str("MOTCUA_METRICS_TOKEN", "")
 CACHES: dict[str, dict[str, Any]] = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     if REDIS_URL
@@ -208,10 +211,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal ID and phone numbers in other people's messages (a URL in a 404 line) are masked.
+    "filters": {"redact": {"()": "motcua.core.logging.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
         "django_tasks": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -296,4 +303,6 @@ MOTCUA_VNEID = {
     "redirect_path": env_str("MOTCUA_VNEID_REDIRECT_PATH", ""),
     "scopes": env_str("MOTCUA_VNEID_SCOPES", "openid profile phone personal_id"),
     "timeout": env_int("MOTCUA_VNEID_TIMEOUT", 10),
+    # JSON: the provider's claim name(s) per field, when not the defaults ({"personal_id": "cccd"}).
+    "claims": env_str("MOTCUA_VNEID_CLAIMS", ""),
 }
