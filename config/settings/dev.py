@@ -22,3 +22,6 @@ MOTCUA_PAYMENT_GATEWAYS = {
         "pay_url": "/sandbox/vnpay/",
     }
 }
+
+# "Đăng nhập bằng VNeID" against the local fake provider (/sandbox/vneid/); MOTCUA_VNEID_BACKEND=off hides it.
+MOTCUA_VNEID = {**MOTCUA_VNEID, "backend": env_str("MOTCUA_VNEID_BACKEND", "fake")}

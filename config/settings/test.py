@@ -33,3 +33,7 @@ MOTCUA_STAFF_TOTP_REQUIRED = False
 MOTCUA_IDLE_MINUTES_ADMIN = 0
 MOTCUA_IDLE_MINUTES_STAFF = 0
 MOTCUA_IDLE_MINUTES_CITIZEN = 0
+
+# VNeID sign-in is off for the suite whatever the environment says; tests/integrations/vneid and
+# tests/portal/test_vneid_signin.py turn the fake provider on with override_settings.
+MOTCUA_VNEID = {**MOTCUA_VNEID, "backend": "off"}

@@ -50,4 +50,7 @@ urlpatterns = [
     # The local fakes of the national registries, spoken to over HTTP like the real gateway (dev/demo/tests).
     path("sandbox/csdl/", include("motcua.portal.urls_registry_sandbox")),
     path("sandbox/dvcqg/", include("motcua.portal.urls_dvcqg_sandbox")),
+    path("sandbox/vneid/", include("motcua.portal.urls_vneid_sandbox")),
+    # Issue 10: sign-in with VNeID (OpenID Connect) and linking it to a citizen account.
+    path("vneid/", include("motcua.portal.urls_vneid")),
 ]

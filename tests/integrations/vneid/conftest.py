@@ -1,0 +1,3 @@
+from .helpers import vneid
+
+__all__ = ["vneid"]
