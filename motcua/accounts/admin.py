@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_apikeys  # noqa: F401 - registers the API key admins
 from .models import Membership, User
 from .services import totp_device_remove
 

@@ -212,3 +212,9 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key[:12]
+
+
+# --- API keys of client systems (motcua.accounts.models_apikeys, docs/api/authentication.md) ---------------
+
+from .models_apikeys import ApiKey as ApiKey  # noqa: E402
+from .models_apikeys import ApiKeyUse as ApiKeyUse  # noqa: E402

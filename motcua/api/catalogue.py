@@ -83,7 +83,7 @@ class FeeOut(Schema):
     due: str
 
 
-class ComponentOut(Schema):
+class ProcedureComponentOut(Schema):
     name: str
     originals: int
     copies: int
@@ -110,7 +110,7 @@ class BudgetOut(Schema):
     words: str
 
 
-class StepOut(Schema):
+class ProcessStepOut(Schema):
     code: str
     name: str
     role: str
@@ -129,7 +129,7 @@ class ActionOut(Schema):
 
 
 class ProcessOut(Schema):
-    steps: list[StepOut]
+    steps: list[ProcessStepOut]
     actions: list[ActionOut]
 
 
@@ -152,7 +152,7 @@ class ProcedureOut(Schema):
     online_level: str
     full_online_eligible: bool
     fees: list[FeeOut]
-    components: list[ComponentOut]
+    components: list[ProcedureComponentOut]
     requirements: str
     legal_basis: list[LegalBasisOut]
     publication: PublicationOut

@@ -1,6 +1,8 @@
 """Dossiers over HTTP: apply, upload components, follow a dossier, and every staff action.
 
-Session authentication (``django_auth``, CSRF required for unsafe methods). Each POST calls one service
+A session (CSRF required for unsafe methods) or an API key (``api_auth``: reads need ``dossiers:read``,
+applying ``dossiers:apply``, staff actions ``dossiers:process``; a key limited to units sees only their
+dossiers). Each POST calls one service
 of ``motcua.dossiers.services``; a refused action changes nothing and answers ``{code, message}`` with the
 status of the domain error: 400 (rule), 403 (not allowed now), 404 (unknown or not visible: the two look the
 same), 409 (wrong state, or ``expected_version`` is stale: someone else changed the dossier), 422 (bad input).
@@ -22,9 +24,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from motcua.accounts.models import AccountKind, User
 from motcua.catalogue.selectors import procedure_get_published
@@ -64,9 +65,11 @@ from motcua.integrations.access import dossier_read_record
 from motcua.org.models import OrgUnit
 from motcua.org.selectors import orgunit_get_by_code
 
+from .auth import api_auth, key_dossier_check, key_dossiers, key_unit_check
 from .org import ErrorOut
+from .schemas import ApiIn, Id, PageNumberPagination
 
-router = Router(auth=django_auth)
+router = Router(auth=api_auth("dossiers:read"))
 
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 ERROR_DOC = (
@@ -254,7 +257,7 @@ class DossierFilter(Schema):
     q: str = Field("", max_length=60, description="Một phần mã hồ sơ")
 
 
-class DraftIn(Schema):
+class DraftIn(ApiIn):
     procedure_code: str = Field(max_length=50, description="Mã thủ tục đã công bố")
     receiving_point_code: str = Field(max_length=35, description="Mã điểm tiếp nhận một cửa, ví dụ H56.40")
     applicant_commune_code: str | None = Field(
@@ -266,19 +269,19 @@ class DraftIn(Schema):
     )
 
 
-class DraftUpdateIn(Schema):
+class DraftUpdateIn(ApiIn):
     address: str | None = Field(None, max_length=500)
     form_data: dict[str, Any]
 
 
-class VersionIn(Schema):
+class VersionIn(ApiIn):
     expected_version: int | None = Field(
         None, ge=0, description="`version` đã đọc; khác với hiện tại thì trả 409 dossier_changed"
     )
 
 
 class ReceiveIn(VersionIn):
-    checked_component_ids: list[int] = Field(description="Các giấy tờ cán bộ đã kiểm tra đủ")
+    checked_component_ids: list[Id] = Field(description="Các giấy tờ cán bộ đã kiểm tra đủ")
     note: str = Field("", max_length=2000)
 
 
@@ -340,7 +343,7 @@ class ReturnIn(VersionIn):
 
 def _user(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 - django_auth returns the session user
+    assert isinstance(user, User)  # noqa: S101 - a session or an API key (its owner) answers a User
     return user
 
 
@@ -454,6 +457,7 @@ def _act(
     user = _user(request)
     try:
         dossier = _find_for_transition(user, ref) if compact else dossier_get_by_ref(user=user, ref=ref)
+        key_dossier_check(request, dossier)  # a key limited to units: 404 outside them
         dossier = action(dossier, user)  # a transition checks the calendar once (services.common)
     except DossierError as exc:
         return _error(exc)
@@ -466,12 +470,14 @@ ACTION = {200: DossierActionOut, **ERRORS}
 View = TypeVar("View", bound=Callable[..., Any])
 
 
-def _action(path: str, *, summary: str) -> Callable[[View], View]:
+def _action(path: str, *, summary: str, operation: str = "dossiers:process") -> Callable[[View], View]:
     """Register a POST action on a dossier: it answers ``DossierActionOut``, which its description says."""
 
     def register(view: View) -> View:
         description = f"{inspect.getdoc(view) or ''}\n\n{ACTION_DOC}".strip()
-        return router.post(path, response=ACTION, summary=summary, description=description)(view)
+        return router.post(
+            path, response=ACTION, summary=summary, description=description, auth=api_auth(operation)
+        )(view)
 
     return register
 
@@ -498,7 +504,7 @@ def _unit(code: str | None, *, field: str) -> OrgUnit | None:
 def dossier_list_api(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
     """An applicant sees their own dossiers (drafts included); staff the dossiers of their units."""
     status = filters.status.value if filters.status else None
-    return dossier_list_visible(user=_user(request), status=status, q=filters.q)
+    return key_dossiers(request, dossier_list_visible(user=_user(request), status=status, q=filters.q))
 
 
 @router.get("/{ref}", response=DETAIL, summary="Get one dossier by its code (or a draft by its id)")
@@ -506,6 +512,7 @@ def dossier_get_api(request: HttpRequest, ref: str) -> Status[object]:
     user = _user(request)
     try:
         dossier = dossier_get_by_ref(user=user, ref=ref)
+        key_dossier_check(request, dossier)
     except DossierError as exc:
         return _error(exc)
     dossier_read_record(user=user, dossier=dossier, via="API")  # the applicant's access ledger (issue 7)
@@ -515,7 +522,12 @@ def dossier_get_api(request: HttpRequest, ref: str) -> Status[object]:
 # -- applying ------------------------------------------------------------------------------------------
 
 
-@router.post("", response={201: DossierOut, **ERRORS}, summary="Start an online application (draft)")
+@router.post(
+    "",
+    response={201: DossierOut, **ERRORS},
+    summary="Start an online application (draft)",
+    auth=api_auth("dossiers:apply"),
+)
 def dossier_create_api(request: HttpRequest, payload: DraftIn) -> Status[object]:
     """Creates a draft for a published procedure; nothing reaches the agency until it is submitted."""
     user = _user(request)
@@ -527,6 +539,7 @@ def dossier_create_api(request: HttpRequest, payload: DraftIn) -> Status[object]
             )
         point = _unit(payload.receiving_point_code, field="receiving_point")
         assert point is not None  # noqa: S101 - the code is required
+        key_unit_check(request, point)
         dossier = dossier_create_draft(
             applicant=user,
             procedure_version=version,
@@ -540,7 +553,9 @@ def dossier_create_api(request: HttpRequest, payload: DraftIn) -> Status[object]
     return Status(201, _detail(dossier, user))
 
 
-@router.put("/{ref}", response=DETAIL, summary="Edit a draft's form data and address")
+@router.put(
+    "/{ref}", response=DETAIL, summary="Edit a draft's form data and address", auth=api_auth("dossiers:apply")
+)
 def dossier_update_api(request: HttpRequest, ref: str, payload: DraftUpdateIn) -> Status[object]:
     return _act(
         request,
@@ -554,17 +569,19 @@ def dossier_update_api(request: HttpRequest, ref: str, payload: DraftUpdateIn) -
 
 @router.post(
     "/{ref}/components/{component_id}",
-    response={200: ComponentOut, **ERRORS},
+    response={200: ComponentOut, **ERRORS, 503: ErrorOut},  # 503: the file store cannot write
     summary="Upload the file of one component (multipart)",
+    auth=api_auth("dossiers:apply"),
 )
 def dossier_component_upload_api(
-    request: HttpRequest, ref: str, component_id: int, file: File[UploadedFile]
+    request: HttpRequest, ref: str, component_id: Id, file: File[UploadedFile]
 ) -> Status[object]:
     """PDF, JPEG or PNG, checked by content (not by name); a refused file leaves nothing behind (422
     ``upload_*``). Allowed for the applicant's draft, a requested supplement, and scans at intake."""
     user = _user(request)
     try:
         dossier = dossier_get_by_ref(user=user, ref=ref)
+        key_dossier_check(request, dossier)
         component = dossier_component_attach(
             dossier=dossier, actor=user, component_id=component_id, upload=file
         )
@@ -580,18 +597,18 @@ def _transition(
     return _act(request, ref, lambda d, u: service(dossier=d, **{actor: u}, **payload.model_dump()))
 
 
-@_action("/{ref}/submit", summary="Submit a draft to the receiving point")
+@_action("/{ref}/submit", summary="Submit a draft to the receiving point", operation="dossiers:apply")
 def dossier_submit_api(request: HttpRequest, ref: str, payload: VersionIn) -> Status[object]:
     return _transition(request, ref, dossier_submit, payload, actor="applicant")
 
 
-@_action("/{ref}/supplement", summary="Hand in the requested supplement")
+@_action("/{ref}/supplement", summary="Hand in the requested supplement", operation="dossiers:apply")
 def dossier_supplement_api(request: HttpRequest, ref: str, payload: NoteIn) -> Status[object]:
     """The applicant (online) or a one-stop officer (at the counter); upload the files first."""
     return _transition(request, ref, dossier_supplement, payload)
 
 
-@_action("/{ref}/withdraw", summary="Stop the dossier at the applicant's request")
+@_action("/{ref}/withdraw", summary="Stop the dossier at the applicant's request", operation="dossiers:apply")
 def dossier_withdraw_api(request: HttpRequest, ref: str, payload: ReasonIn) -> Status[object]:
     """Before a decision only; by the applicant, or by an officer of the receiving point on their behalf."""
     return _transition(request, ref, dossier_withdraw, payload)

@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from motcua.org.models import OrgUnit, OrgUnitKind
 from motcua.org.selectors import orgunit_get_by_code, orgunit_list
+
+from .schemas import ErrorOut as ErrorOut  # re-exported: the older routers import it from here
+from .schemas import PageNumberPagination
 
 router = Router()
 
@@ -29,11 +32,6 @@ class OrgUnitFilter(Schema):
     q: str = Field("", max_length=200, description="Tìm không dấu theo tên, tên viết tắt hoặc mã")
     kind: OrgUnitKind | None = Field(None, description="Loại đơn vị")
     on: dt.date | None = Field(None, description="Chỉ các đơn vị còn hiệu lực vào ngày này")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 @router.get("", response=list[OrgUnitOut], summary="List org units")

@@ -1,4 +1,5 @@
-"""Online payment of a dossier's fees over HTTP (session authentication, like ``motcua.api.dossiers``).
+"""Online payment of a dossier's fees over HTTP (a session or an API key, like ``motcua.api.dossiers``:
+``payments:read`` to read, ``payments:write`` to start a payment).
 
 ``GET /api/v1/dossiers/{ref}/payment`` answers the dossier's payment order and its gateway transactions
 (creating the order when fees are due and none exists); ``POST /api/v1/dossiers/{ref}/payment/vnpay``
@@ -14,7 +15,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.portal_selectors import dossier_get_by_ref
@@ -23,10 +23,11 @@ from motcua.payments.models import PaymentOrder
 from motcua.payments.selectors import order_transactions
 from motcua.payments.services import payment_order_for, vnpay_start
 
+from .auth import api_auth, key_dossier_check
 from .dossiers import _error, _user
 from .org import ErrorOut
 
-router = Router(auth=django_auth)
+router = Router(auth=api_auth("payments:read"))
 
 ERRORS: dict[int, type[Schema]] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 503: ErrorOut}
 
@@ -99,6 +100,7 @@ def payment_get_api(request: HttpRequest, ref: str) -> Status[object]:
     user = _user(request)
     try:
         dossier = dossier_get_by_ref(user=user, ref=ref)
+        key_dossier_check(request, dossier)
         order = payment_order_for(dossier, actor=user)
         dossier.refresh_from_db(fields=["fee_status"])
     except DossierError as exc:
@@ -107,7 +109,10 @@ def payment_get_api(request: HttpRequest, ref: str) -> Status[object]:
 
 
 @router.post(
-    "/{ref}/payment/vnpay", response={200: PaymentUrlOut, **ERRORS}, summary="Start an online payment (VNPay)"
+    "/{ref}/payment/vnpay",
+    response={200: PaymentUrlOut, **ERRORS},
+    summary="Start an online payment (VNPay)",
+    auth=api_auth("payments:write"),
 )
 def payment_vnpay_api(request: HttpRequest, ref: str) -> Status[object]:
     """Opens a gateway transaction for the open order; send the browser to ``payment_url``. Only the
@@ -115,6 +120,7 @@ def payment_vnpay_api(request: HttpRequest, ref: str) -> Status[object]:
     user = _user(request)
     try:
         dossier = dossier_get_by_ref(user=user, ref=ref)
+        key_dossier_check(request, dossier)
         if dossier.applicant_id != user.pk:
             return Status(
                 403,

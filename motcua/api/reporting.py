@@ -18,12 +18,9 @@ from motcua.reporting.figures import Tree, period_figures, rollup
 from motcua.reporting.kpi766 import PROFILES, kpi766
 from motcua.reporting.periods import InvalidPeriod, Period, parse_period
 
+from .schemas import ErrorOut
+
 router = Router()
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class PeriodIn(Schema):

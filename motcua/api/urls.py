@@ -1,17 +1,18 @@
 """The REST API v1: one NinjaAPI, one router per domain."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
-from ninja.errors import ValidationError
+from django.http import HttpRequest
+from ninja import Schema
 
 import motcua
 
+from .auth import install as install_auth_errors
 from .catalogue import router as catalogue_router
+from .errors import MotcuaAPI
 from .org import router as org_router
 
-api = NinjaAPI(
+# Every error answers {code, message}, and the OpenAPI document declares them (motcua.api.errors).
+api = MotcuaAPI(
     title="motcua API",
     version="1",
     description="API của hệ thống thông tin giải quyết thủ tục hành chính cấp tỉnh (motcua).",
@@ -19,14 +20,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
-
-
-@api.exception_handler(ValidationError)
-def request_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """A malformed request body or query: the same ``{code, message}`` shape as every other error,
-    with the field-level details under ``errors``."""
-    body = {"code": "request_invalid", "message": _("Dữ liệu gửi lên không hợp lệ."), "errors": exc.errors}
-    return api.create_response(request, body, status=422)
+install_auth_errors(api)  # refused keys and missing credentials answer {code, message} (401/403/429)
 
 
 class ApiRoot(Schema):
@@ -53,3 +47,13 @@ api.add_router("/procedures", catalogue_router, tags=["catalogue"])
 api.add_router("/dossiers", "motcua.api.payments.router", tags=["payments"])
 api.add_router("/dossiers", "motcua.api.dossiers.router", tags=["dossiers"])
 api.add_router("/reporting", "motcua.api.reporting.router", tags=["reporting"])
+api.add_router("/feedback", "motcua.api.feedback.router", tags=["feedback"])
+api.add_router("/dossiers", "motcua.api.feedback.evaluation_router", tags=["feedback"])
+api.add_router("/results", "motcua.api.results.router", tags=["results"])
+api.add_router("/calendar", "motcua.api.calendar.router", tags=["calendar"])
+api.add_router("/wallet", "motcua.api.wallet.router", tags=["wallet"])
+api.add_router("/dossiers", "motcua.api.wallet.reuse_router", tags=["wallet"])
+api.add_router("/notifications", "motcua.api.notifications.router", tags=["notifications"])
+api.add_router("/queues", "motcua.api.queues.router", tags=["queues"])
+api.add_router("/dossier-status", "motcua.api.lookup.router", tags=["dossiers"])
+api.add_router("/dossiers", "motcua.api.paperwork.router", tags=["dossiers"])

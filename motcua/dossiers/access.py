@@ -241,6 +241,25 @@ def dossier_require(user: User, dossier: Dossier, action: str) -> None:
     raise ActionNotAllowed(_("Bạn không có quyền thực hiện “%(action)s” với hồ sơ này."), action=label)
 
 
+def dossier_can_attach(user: User, dossier: Dossier) -> bool:
+    """May ``user`` give a component its document now (an upload, a scan, a reused document, a registry
+    record)? The applicant on their draft; on a requested supplement whoever may hand it in; at intake
+    (awaiting intake, received) the staff who may receive or route it. The attach services check it; views ask
+    it first when the way to the change reads someone's data (a national-registry look-up)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if dossier.status == DossierStatus.DRAFT:
+        return dossier.applicant_id == user.pk
+    if dossier.status == DossierStatus.AWAITING_SUPPLEMENT:
+        return dossier_can(user, dossier, A.SUPPLEMENT)
+    if user.kind == AccountKind.STAFF and dossier.status in (
+        DossierStatus.RECEIVED,
+        DossierStatus.AWAITING_INTAKE,
+    ):
+        return dossier_can(user, dossier, A.ROUTE) or dossier_can(user, dossier, A.RECEIVE)
+    return False
+
+
 def dossier_actions_for(user: User, dossier: Dossier) -> list[str]:
     """The actions the user may take now, for showing only those buttons."""
     return [action for action in TRANSITIONS if dossier_can(user, dossier, action)]
