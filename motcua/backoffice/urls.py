@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import catalogue, dashboard
+from .views import apikeys, catalogue, dashboard
 from .views import dossiers as dv
 from .views.calendar import calendar_admin
 from .views.dossiers import bulk, paperwork
@@ -50,4 +50,6 @@ urlpatterns = [
     path("phan-anh/", include("motcua.backoffice.urls_feedback")),
     path("thong-bao/", include("motcua.backoffice.urls_notifications")),
     path("dong-bo-dvcqg/", include("motcua.backoffice.urls_dvcqg")),
+    path("webhook/", include("motcua.backoffice.urls_webhooks")),
+    path("khoa-api/", apikeys.apikey_list, name="apikey_list"),
 ]

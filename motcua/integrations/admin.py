@@ -5,6 +5,7 @@ from django.contrib import admin
 from motcua.core.admin import ReadOnlyMixin
 
 from .models import HistoryImport, HistoryRecord
+from .webhooks import admin as webhooks_admin  # noqa: F401 - registers the webhook admins
 
 
 @admin.register(HistoryImport)

@@ -15,6 +15,8 @@ class IntegrationsConfig(AppConfig):
 
         from .dvcqg.hooks import portal_on_event
         from .dvcqg.selectors import portal_sync_figures
+        from .webhooks.hooks import webhooks_on_event
 
         register_event_hook(portal_on_event)
+        register_event_hook(webhooks_on_event)  # client systems' webhooks: the same outbox pattern
         register_sync_figures(portal_sync_figures)

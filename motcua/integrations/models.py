@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers.models import Dossier
 
 from .dvcqg.models import MessageOutcome, PortalDossier, PortalMessage, PortalUpdate, UpdateState  # noqa: F401
+from .webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: F401
 
 
 class HistoryImport(models.Model):

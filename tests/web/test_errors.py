@@ -43,3 +43,13 @@ def test_server_error_page_is_standalone_vietnamese():
     assert "{%" not in html
     assert "<link" not in html  # no stylesheet from static: it must work when everything else is broken
     assert '<style nonce="n0nce">' in html
+
+
+def test_bad_request_page_carries_the_nonce():
+    from motcua.portal.views.errors import bad_request
+
+    request = RequestFactory().get("/")
+    request.csp_nonce = "n0nce"
+    response = bad_request(request, ValueError("bad multipart"))
+    assert response.status_code == 400
+    assert '<style nonce="n0nce">' in response.content.decode()

@@ -62,7 +62,7 @@ def _cache_in_subprocess(env):
         "print(settings.CACHES['default']['BACKEND']);"
         "cache.set('motcua-settings-test', 7, 5); print(cache.incr('motcua-settings-test'))"
     )
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
