@@ -4,6 +4,8 @@
 #   fonts-dejavu-core, fonts-noto-core — Vietnamese glyphs for pages, screenshots and PDFs
 #   gettext           — makemessages/compilemessages for translators
 #   libpango-1.0-0, libpangoft2-1.0-0 — WeasyPrint (PDF forms and receipts)
+#   postgresql-client — pg_dump/pg_restore for `motcua backup`/`restore`/`backup_drill` (checked by command:
+#                       any installed client version provides them)
 # Usage: scripts/system-deps.sh [--check]   (--check only reports). Exit 1 when something needed is missing
 # and cannot be installed here; outside CI a missing browser is a warning (the browser tests then skip).
 set -u
@@ -12,6 +14,7 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+command -v pg_dump >/dev/null 2>&1 && command -v pg_restore >/dev/null 2>&1 || missing+=(postgresql-client)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from motcua.core.text import fold
+from motcua.core.uploads import UploadRejected, check_office_container
 from motcua.org.codes import normalize_org_code
 
 from .choices import FeeKind, OnlineLevel, ProcedureLevel, TimeUnit
@@ -379,6 +380,10 @@ def read_xlsx(
 
     if not data.startswith(XLSX_MAGIC):
         raise ImportFileError(_("Tệp không phải bảng tính Excel (.xlsx)."))
+    try:
+        check_office_container(data)  # zip bombs and XML entities, before openpyxl inflates anything
+    except UploadRejected as exc:
+        raise ImportFileError(exc.message) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file

@@ -13,8 +13,10 @@ Refused, with their codes:
 ``upload_empty``                no bytes at all
 ``upload_too_large``            more than ``max_bytes``
 ``upload_type_not_allowed``     content other than the allowed kinds (HTML, SVG, ZIP/Office, GIF, HEIC, …)
-``upload_polyglot``             HTML/script markup at the start, or active content (HTML, ZIP, PDF,
-                                executable) hidden after the end of the image or PDF
+``upload_polyglot``             HTML/script markup at the start, active content (HTML, ZIP, PDF,
+                                executable) hidden after the end of the image or PDF, or server code or
+                                markup (PHP, script, HTML) in an image's metadata (EXIF, XMP, comments,
+                                PNG text chunks)
 ``upload_image_pixels``         more pixels than ``max_pixels`` (decompression bomb guard)
 ``upload_image_corrupt``        an image that does not decode completely (truncated, broken)
 ``upload_pdf_corrupt``          a PDF that cannot be parsed, or is truncated
@@ -23,6 +25,8 @@ Refused, with their codes:
 ``upload_pdf_too_many_pages``   more pages than ``max_pages``
 ``upload_filename_invalid``     a name that is nothing once paths and control characters are removed
 ``upload_too_many_files``       ``check_upload_count``: more files than allowed
+``upload_archive_*``,           ``check_office_container`` (the Excel imports, before openpyxl reads
+``upload_xml_entities``         them): zip bombs, nested archives, XML with a DTD or entities
 ==============================  ==========================================================================
 """
 
@@ -35,6 +39,7 @@ import re
 import threading
 import unicodedata
 import warnings
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
@@ -385,6 +390,69 @@ def _check_trailer(data: bytes, end: int) -> None:
         )
 
 
+# Server-side code or markup hidden in an image's metadata (EXIF, XMP, comments, PNG text chunks): the mark
+# of a polyglot made to be run by another server or viewer. Only patterns of six bytes or more, so that
+# the binary parts of the metadata (thumbnails, colour profiles) cannot match by chance.
+_HIDDEN_CODE = re.compile(
+    rb"<\?php|<script\b|<html\b|<iframe\b|<object\b|<embed\b|<svg[\s/>]|<body[\s/>]|<!doctype\s+html"
+    rb"|javascript:",
+    re.IGNORECASE,
+)
+_PNG_TEXT_MAX: Final = 1024 * 1024  # inflate at most this much of one compressed PNG text chunk
+
+
+def _jpeg_metadata(data: bytes) -> bytes:
+    """The segments before the first start-of-scan (APPn: EXIF, XMP, ICC; COM), or all that could be
+    walked of them."""
+    i = 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xDA:
+            break
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8 or marker == 0xFF:
+            i += 1 if marker == 0xFF else 2
+            continue
+        i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+    return data[:i]
+
+
+def _png_metadata(data: bytes) -> bytes:
+    """Every chunk but the image data, with compressed text (zTXt, compressed iTXt) inflated up to a cap."""
+    out = bytearray()
+    offset = len(PNG_MAGIC)
+    while offset + 12 <= len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        chunk_type = data[offset + 4 : offset + 8]
+        body = data[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+        if chunk_type in (b"IDAT", b"IEND"):
+            continue
+        out += body
+        compressed = b""
+        if chunk_type == b"zTXt":
+            compressed = body.partition(b"\x00")[2][1:]
+        elif chunk_type == b"iTXt":
+            keyword_rest = body.partition(b"\x00")[2]
+            if keyword_rest[:1] == b"\x01":
+                compressed = keyword_rest[2:].partition(b"\x00")[2].partition(b"\x00")[2]
+        if compressed:
+            with contextlib.suppress(zlib.error):
+                out += zlib.decompressobj().decompress(compressed, _PNG_TEXT_MAX)
+    return bytes(out)
+
+
+def _check_metadata(data: bytes, kind: str) -> None:
+    metadata = _png_metadata(data) if kind == KIND_PNG else _jpeg_metadata(data)
+    if _HIDDEN_CODE.search(metadata):
+        raise UploadRejected(
+            "upload_polyglot",
+            _(
+                "Ảnh có chứa mã chạy (PHP, JavaScript hoặc HTML) trong phần thông tin kèm theo (EXIF, chú "
+                "thích) nên không được chấp nhận. Hãy chụp lại, hoặc lưu lại ảnh bằng ứng dụng khác rồi tải lên."
+            ),
+        )
+
+
 def _check_image(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
     from PIL import Image
 
@@ -408,6 +476,7 @@ def _check_image(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
     except ValueError as exc:
         raise _corrupt_image(kind) from exc
     _check_trailer(data, end)
+    _check_metadata(data, kind)
     try:
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
             image.verify()  # structure and checksums (PNG CRCs)
@@ -632,12 +701,85 @@ def check_upload_count(n: int, max_count: int) -> None:
         )
 
 
+# --- office workbooks (the catalogue and history imports) --------------------------------------------------
+
+OFFICE_MAX_MEMBERS: Final = 2_000
+OFFICE_MAX_UNCOMPRESSED: Final = 200 * 1024 * 1024
+OFFICE_MAX_RATIO: Final = 200  # inflated / compressed size of one member; office XML compresses ~5–30×
+_XML_PROLOG_BYTES: Final = 64 * 1024
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+def check_office_container(data: bytes) -> None:
+    """Refuse an office file (XLSX/DOCX, a ZIP archive) before a library inflates or parses it: a zip bomb
+    (too many members, too much inflated data, a member inflating more than ``OFFICE_MAX_RATIO`` times),
+    a nested archive, or XML declaring a DTD or entities (external entities, "billion laughs": office XML
+    never declares any). Only the sizes the archive declares are read, and at most the first 64 KB of each
+    XML member (``zipfile`` never inflates past a member's declared size). Raises ``UploadRejected``
+    (``upload_archive_bomb``, ``upload_archive_nested``, ``upload_xml_entities``, ``upload_archive_corrupt``).
+    """
+    import zipfile
+
+    def bomb() -> UploadRejected:
+        return UploadRejected(
+            "upload_archive_bomb",
+            _(
+                "Tệp nén hoặc bảng tính có kích thước giải nén bất thường (có thể là “bom nén”) nên không "
+                "được chấp nhận. Hãy mở tệp bằng Excel rồi lưu lại thành tệp mới."
+            ),
+        )
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UploadRejected(
+            "upload_archive_corrupt", _("Tệp bảng tính bị hỏng hoặc không phải tệp Excel (.xlsx).")
+        ) from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > OFFICE_MAX_MEMBERS:
+            raise bomb()
+        total = 0
+        for member in members:
+            total += member.file_size
+            ratio = member.file_size / max(member.compress_size, 1)
+            if total > OFFICE_MAX_UNCOMPRESSED or (
+                member.file_size > 1024 * 1024 and ratio > OFFICE_MAX_RATIO
+            ):
+                raise bomb()
+        for member in members:
+            name = member.filename.lower()
+            if name.endswith((".zip", ".xlsx", ".docx", ".gz", ".7z", ".rar")):
+                raise UploadRejected(
+                    "upload_archive_nested",
+                    _("Bảng tính chứa một tệp nén khác bên trong nên không được chấp nhận."),
+                )
+            if not name.endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with archive.open(member) as handle:
+                    head = handle.read(_XML_PROLOG_BYTES)
+            except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
+                raise UploadRejected(
+                    "upload_archive_corrupt", _("Tệp bảng tính bị hỏng hoặc không phải tệp Excel (.xlsx).")
+                ) from exc
+            if _DTD.search(head):
+                raise UploadRejected(
+                    "upload_xml_entities",
+                    _(
+                        "Bảng tính chứa khai báo thực thể XML (DOCTYPE/ENTITY) — điều Excel không bao giờ tạo ra — "
+                        "nên không được chấp nhận. Hãy mở tệp bằng Excel rồi lưu lại thành tệp mới."
+                    ),
+                )
+
+
 __all__ = [
     "CONTENT_TYPES",
     "DEFAULT_MAX_PIXELS",
     "KINDS",
     "CheckedUpload",
     "UploadRejected",
+    "check_office_container",
     "check_upload",
     "check_upload_count",
     "describe_content",

@@ -39,3 +39,10 @@ class ConcurrentChange(DossierError):
 class InvalidDossierInput(DossierError):
     code = "invalid_input"
     http_status = 422
+
+
+class DossierStorageUnavailable(DossierError):
+    """The file store could not write the upload (``motcua.core.blobs.StorageUnavailable``): nothing changed."""
+
+    code = "storage_unavailable"
+    http_status = 503

@@ -20,6 +20,13 @@ class ResultNotAllowed(ResultError):
     http_status = 403
 
 
+class ResultStorageUnavailable(ResultError):
+    """The file store could not write the signed copy (``motcua.core.blobs.StorageUnavailable``)."""
+
+    code = "storage_unavailable"
+    http_status = 503
+
+
 class SigningUnavailable(ResultError):
     """No signing credential for the agency (production without MOTCUA_SIGNERS, a broken file)."""
 

@@ -36,3 +36,10 @@ class DocumentNotRemovable(WalletError):
 class InvalidDocumentInput(WalletError):
     code = "wallet_invalid_input"
     http_status = 422
+
+
+class WalletStorageUnavailable(WalletError):
+    """The file store could not write the upload (``motcua.core.blobs.StorageUnavailable``): nothing changed."""
+
+    code = "storage_unavailable"
+    http_status = 503

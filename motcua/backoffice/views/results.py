@@ -275,5 +275,5 @@ def result_digitise_view(request: HttpRequest, pk: int) -> HttpResponse:
             "allowed": may_digitise_at(user, dossier.receiving_point_id),
             "existing": existing,
         },
-        status=400 if error else 200,
+        status=400 if error or form.errors else 200,  # a refused scan re-renders the form as a 400
     )

@@ -27,13 +27,12 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import AccountKind, User
 from motcua.core.audit import audit_record
-from motcua.core.blobs import Blob, put_blob
+from motcua.core.blobs import Blob, StorageUnavailable, put_blob
 from motcua.core.uploads import EXTENSIONS, KIND_PDF, CheckedUpload, UploadRejected, check_upload
 
-from ..access import dossier_can
-from ..errors import ActionNotAllowed, InvalidDossierInput
+from ..access import dossier_can_attach
+from ..errors import ActionNotAllowed, DossierStorageUnavailable, InvalidDossierInput
 from ..models import ComponentOrigin, Dossier, DossierComponent
-from ..status import DossierAction, DossierStatus
 from .common import lock_dossier
 
 MAX_BYTES = getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -45,21 +44,6 @@ _A6_POINTS = (105 / 25.4 * 72 * 0.98, 148 / 25.4 * 72 * 0.98)
 
 #: The origins of a component provided without an upload (``dossier_component_provide``).
 PROVIDED_ORIGINS = (ComponentOrigin.REUSED, ComponentOrigin.REGISTRY)
-
-
-def _may_attach(actor: User, dossier: Dossier) -> bool:
-    if dossier.status == DossierStatus.DRAFT:
-        return dossier.applicant_id == actor.pk
-    if dossier.status == DossierStatus.AWAITING_SUPPLEMENT:
-        return dossier_can(actor, dossier, DossierAction.SUPPLEMENT)
-    if actor.kind == AccountKind.STAFF and dossier.status in (
-        DossierStatus.RECEIVED,
-        DossierStatus.AWAITING_INTAKE,
-    ):
-        return dossier_can(actor, dossier, DossierAction.ROUTE) or dossier_can(
-            actor, dossier, DossierAction.RECEIVE
-        )
-    return False
 
 
 def _pdf_small_page(upload: Any) -> tuple[int, float, float] | None:
@@ -139,6 +123,20 @@ def scan_quality_check(upload: Any, checked: CheckedUpload, *, declared_pages: i
             )
 
 
+def dossier_uploads_check(*, actor: User, files: dict[int, Any], pages: dict[int, int] | None = None) -> None:
+    """Check every file of a request that attaches several (component id → upload) before any is stored,
+    with the same checks as ``dossier_component_attach``: a bad second file must not leave the first one
+    stored with no row pointing at it. Raises ``InvalidDossierInput``."""
+    by_staff = actor.kind == AccountKind.STAFF
+    for component_id, upload in files.items():
+        try:
+            checked = check_upload(upload, max_bytes=MAX_BYTES)
+        except UploadRejected as exc:
+            raise InvalidDossierInput(exc.message, code=exc.code) from exc
+        if by_staff:
+            scan_quality_check(upload, checked, declared_pages=(pages or {}).get(component_id))
+
+
 def dossier_component_attach(
     *,
     dossier: Dossier,
@@ -161,14 +159,18 @@ def dossier_component_attach(
         scan_quality_check(upload, checked, declared_pages=declared_pages)
     with transaction.atomic():
         dossier = lock_dossier(dossier)
-        if not _may_attach(actor, dossier):
+        if not dossier_can_attach(actor, dossier):
             raise ActionNotAllowed(_("Không thể thêm tệp vào hồ sơ ở trạng thái này."))
         component = DossierComponent.objects.filter(dossier=dossier, pk=component_id).first()
         if component is None:
             raise InvalidDossierInput(_("Giấy tờ không thuộc hồ sơ này."), code="component_unknown")
         # Content-addressed: the same bytes are stored once; nothing is deleted if this transaction fails
-        # (the blob may already be shared with another dossier or the data store).
-        blob = put_blob(upload, extension=EXTENSIONS[checked.kind])
+        # (the blob may already be shared with another dossier or the data store). The file is written
+        # before the row: a full disk rolls the row back, no row points at a missing file.
+        try:
+            blob = put_blob(upload, extension=EXTENSIONS[checked.kind])
+        except StorageUnavailable as exc:
+            raise DossierStorageUnavailable(exc.message, code=exc.code) from exc
         component.file.name = blob.name
         component.original_name = checked.filename
         component.content_type = checked.content_type
@@ -211,7 +213,7 @@ def dossier_component_provide(
         raise ValueError("a reused document brings its file")
     with transaction.atomic():
         dossier = lock_dossier(dossier)
-        if not _may_attach(actor, dossier):
+        if not dossier_can_attach(actor, dossier):
             raise ActionNotAllowed(_("Không thể thêm giấy tờ vào hồ sơ ở trạng thái này."))
         component = DossierComponent.objects.filter(dossier=dossier, pk=component_id).first()
         if component is None:

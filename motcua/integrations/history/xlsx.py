@@ -1094,6 +1094,13 @@ def lines_from_xlsx(data: bytes | BinaryIO) -> Iterator[tuple[int, dict[str, Any
     if not raw.startswith(XLSX_MAGIC):
         yield 0, _("Tệp không phải bảng tính Excel (.xlsx).")
         return
+    from motcua.core.uploads import UploadRejected, check_office_container
+
+    try:
+        check_office_container(raw)  # zip bombs and XML entities, before openpyxl inflates anything
+    except UploadRejected as exc:
+        yield 0, exc.message
+        return
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file

@@ -5,7 +5,9 @@ stored source file or evidence for download."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,16 +23,19 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import User
 from motcua.catalogue.models import Review
 from motcua.core.audit import audit_record
+from motcua.core.blobs import StorageUnavailable
 from motcua.core.uploads import UploadRejected, check_upload
 from motcua.org.models import OrgUnit
 
 from ..plan_models import Measurement, PlanTarget, PlanTask, PlanTaskReport, PlanTaskStatus, ReviewCost
 from .access import plan_can_cost, plan_can_enter, plan_can_report
-from .errors import PlanNotAllowed, _Problems
+from .errors import PlanInputError, PlanNotAllowed, _Problems
 from .selectors import plan_unit_options
 from .values import COUNT, FIRST_YEAR, PERCENT, POINTS, RATIO, num, plan_series_get
 
 D = Decimal
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 MAX_RANK = 63  # provinces before 1 July 2025 (34 after): national ranks never exceed it
@@ -49,6 +54,22 @@ def _check_file(upload: UploadedFile | None, name: str, problems: _Problems) -> 
     except UploadRejected as exc:
         problems.add(name, exc.message)
         return None
+
+
+def _store_file(field_file: Any, name: str, upload: UploadedFile, field: str) -> str:
+    """Save ``upload`` into ``field_file`` (not the row yet); a storage that cannot write (disk full …)
+    becomes the field's error (``PlanInputError``), so the transaction is rolled back with a clear message."""
+    try:
+        field_file.save(name, upload, save=False)
+    except Exception as exc:
+        logger.exception("plan: the storage could not write %s", name)
+        # A storage that writes in place (not motcua.core.storage's) may leave part of the file behind.
+        intended = field_file.field.generate_filename(field_file.instance, name)
+        with contextlib.suppress(Exception):
+            if field_file.storage.exists(intended) and field_file.storage.size(intended) != upload.size:
+                field_file.storage.delete(intended)
+        raise PlanInputError({field: [str(StorageUnavailable().message)]}) from exc
+    return str(field_file.name or "")
 
 
 def _delete_file(name: str) -> None:
@@ -165,8 +186,7 @@ def measurement_enter(
         )  # fmt: skip
         stored = ""
         if checked is not None and upload is not None:
-            m.file.save(f"{checked.sha256[:16]}.{checked.kind}", upload, save=False)
-            stored = m.file.name or ""
+            stored = _store_file(m.file, f"{checked.sha256[:16]}.{checked.kind}", upload, "file")
             m.file_name, m.file_sha256 = checked.filename, checked.sha256
         try:
             m.save()
@@ -282,8 +302,7 @@ def plan_task_report(
         )  # fmt: skip
         stored = ""
         if checked is not None and upload is not None:
-            report.evidence.save(f"{checked.sha256[:16]}.{checked.kind}", upload, save=False)
-            stored = report.evidence.name or ""
+            stored = _store_file(report.evidence, f"{checked.sha256[:16]}.{checked.kind}", upload, "evidence")
             report.evidence_name, report.evidence_sha256 = checked.filename, checked.sha256
         try:
             report.save()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import User
 from motcua.catalogue.choices import ResultType
 from motcua.core.audit import audit_record
-from motcua.core.blobs import put_blob
+from motcua.core.blobs import StorageUnavailable, put_blob
 from motcua.core.uploads import KIND_PDF, UploadRejected, check_upload, check_upload_count
 from motcua.dossiers.models import Decision, Dossier
 from motcua.dossiers.procedure import procedure_spec
@@ -30,7 +30,7 @@ from motcua.dossiers.status import DossierStatus
 from motcua.wallet.services import wallet_withdraw_result
 
 from ..access import may_digitise_at
-from ..errors import ResultError, ResultNotAllowed
+from ..errors import ResultError, ResultNotAllowed, ResultStorageUnavailable
 from ..models import IssuedResult, ResultKind, ResultStatus
 from ..render import (
     A5_LONG_PT,
@@ -165,7 +165,10 @@ def result_digitise_paper(
             reason=_g("Chứng nhận bản sao điện tử từ bản chính"),
             location=str(result.signer_unit.address or ""),
         )
-        blob = put_blob(signed, extension="pdf")
+        try:
+            blob = put_blob(signed, extension="pdf")  # the file first: a full disk rolls the rows back
+        except StorageUnavailable as exc:
+            raise ResultStorageUnavailable(exc.message, code=exc.code) from exc
         result.file, result.sha256, result.size = blob.name, blob.sha256, blob.size
         result.page_count = pages + 1
         result.signer_subject, result.signer_fingerprint = signer.subject[:500], signer.fingerprint

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.catalogue.choices import DocumentType
-from motcua.core.blobs import put_blob
+from motcua.core.blobs import StorageUnavailable, put_blob
 from motcua.core.uploads import EXTENSIONS, UploadRejected, check_upload
 
-from ..errors import InvalidDocumentInput
+from ..errors import InvalidDocumentInput, WalletStorageUnavailable
 from ..models import DocumentOrigin, StoredDocument
 from ..owners import owner_of_user, reusable_type
 from .store import document_store
@@ -56,7 +56,10 @@ def wallet_upload(
         checked = check_upload(file, max_bytes=MAX_BYTES)
     except UploadRejected as exc:
         raise InvalidDocumentInput(exc.message, code=exc.code) from exc
-    blob = put_blob(file, extension=EXTENSIONS[checked.kind])
+    try:
+        blob = put_blob(file, extension=EXTENSIONS[checked.kind])  # the file first, then the row
+    except StorageUnavailable as exc:
+        raise WalletStorageUnavailable(exc.message, code=exc.code) from exc
     with transaction.atomic():
         return document_store(
             owner_kind=owner.kind,

@@ -105,8 +105,13 @@ def attach_files(
     the page count of the paper original (the scan must match it)."""
     if not files:
         return []
-    from motcua.dossiers.services.components import dossier_component_attach  # needs motcua.core.uploads
+    from motcua.dossiers.services.components import (  # needs motcua.core.uploads
+        dossier_component_attach,
+        dossier_uploads_check,
+    )
 
+    if len(files) > 1:  # every file checked before any is stored: a bad one leaves no orphan behind
+        dossier_uploads_check(actor=user, files=files, pages=pages)
     stored: list[str] = []
     for component_id, upload in files.items():
         component = dossier_component_attach(
