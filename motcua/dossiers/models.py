@@ -131,6 +131,16 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["receiving_point", "status"]),
             models.Index(fields=["resolving_unit", "status"]),
+            # Newest first (the "all" queue, the applicant's list, the API list): a page is an index walk,
+            # not a sort of every visible dossier (benchmarks/load).
+            models.Index(fields=["-created_at", "-id"], name="dossier_newest_first"),
+            # What the staff queues' counts and filters read of every visible dossier, so that they scan
+            # this index (~75 bytes a dossier) instead of the rows (~1.3 KB).
+            models.Index(
+                fields=["status", "receiving_point", "resolving_unit"],
+                include=["due_at", "procedure_version", "id"],
+                name="dossier_queue_cover",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -288,6 +298,9 @@ class DossierStep(models.Model):
         indexes = [
             models.Index(fields=["unit", "finished_at"]),
             models.Index(fields=["assignee", "finished_at"]),
+            # The dossiers with a step at the staff member's units (access.dossier_visible_queryset), read
+            # from the index alone instead of visiting every step row of a busy unit (benchmarks/load).
+            models.Index(fields=["unit", "dossier"], name="dossierstep_unit_dossier"),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +37,7 @@ from motcua.accounts.selectors import membership_list_active
 from motcua.calendar.engine.deadlines import add_working_time, elapsed_working_time
 from motcua.calendar.engine.snapshot import CalendarSnapshot
 from motcua.calendar.selectors import calendar_snapshot
+from motcua.catalogue.models import ProcedureVersion
 from motcua.catalogue.spec import ActionSpec
 from motcua.core.text import fold
 from motcua.org.models import OrgUnit
@@ -288,12 +289,17 @@ def dossier_queue_page(
 
 
 def dossier_procedure_options(*, user: User) -> list[tuple[str, str]]:
-    """(code, name) of the procedures of the dossiers ``user`` may see, for the filter; one query."""
+    """(code, name) of the procedures of the dossiers ``user`` may see, for the filter; one query.
+
+    Asked per procedure version (does one visible dossier exist?) rather than as the distinct procedures of
+    every visible dossier: for whoever sees every dossier that is one index probe per version instead of a
+    scan of the whole table on each queue page (benchmarks/load: 170 ms → 1 ms at 100,000 dossiers).
+    """
+    visible = dossier_visible_queryset(user).filter(procedure_version_id=OuterRef("pk")).order_by()
     rows = (
-        dossier_visible_queryset(user)
-        .order_by()
-        .values_list("procedure_version__code", "procedure_version__name")
-        .distinct()
+        ProcedureVersion.objects.filter(Exists(visible))
+        .order_by("code", "-pk")  # the newest version's name for a code
+        .values_list("code", "name")
     )
     seen: dict[str, str] = {}
     for code, name in rows:

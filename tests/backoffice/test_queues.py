@@ -203,3 +203,74 @@ def test_dashboard_links_the_notification_settings_for_administrators_only(login
     officer_html = login(people["officer"]).get(reverse("backoffice:dashboard")).content.decode()
     assert f'href="{templates}"' in admin_html and f'href="{templates}"' not in officer_html
     assert f'href="{mine}"' in officer_html and f'href="{reverse("backoffice:results")}"' in officer_html
+
+
+# --- query counts of the dashboard and of every queue tab (benchmarks/load) ---------------------------------
+
+
+def _queries(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["officer", "specialist", "admin"])
+def test_dashboard_queries_do_not_grow_with_the_dossiers(
+    who, login, make, people, django_assert_max_num_queries
+):
+    dashboard = reverse("backoffice:dashboard")
+    make("processing", at=vn(2026, 3, 2, 8, 0))
+    client = login(people[who])
+    client.get(dashboard)  # warm the calendar cache
+    few = _queries(client, dashboard, django_assert_max_num_queries, 11)
+    for minute in range(1, 5):
+        make("processing" if minute % 2 else "awaiting_intake", at=vn(2026, 3, 2, 8, minute))
+    assert _queries(client, dashboard, django_assert_max_num_queries, few) == few
+
+
+def test_every_queue_tab_costs_the_same_queries_whatever_the_dossiers(
+    login, make, people, django_assert_max_num_queries
+):
+    states = [
+        "awaiting_intake",
+        "received",
+        "processing",
+        "awaiting_supplement",
+        "inter_agency",
+        "result_ready",
+    ]
+    for minute, state in enumerate(states):
+        make(state, at=vn(2026, 3, 2, 8, minute))
+    officer = login(people["officer"])
+    queue(officer, "all")  # warm the calendar cache
+    few = {
+        key: _queries(officer, f"{QUEUE}?queue={key}", django_assert_max_num_queries, 15)
+        for key in QUEUE_KEYS
+    }
+    for minute, state in enumerate(states * 2, start=len(states)):
+        make(state, at=vn(2026, 3, 2, 9, minute))
+    many = {
+        key: _queries(officer, f"{QUEUE}?queue={key}", django_assert_max_num_queries, 15)
+        for key in QUEUE_KEYS
+    }
+    assert many == few
+    filtered = f"{QUEUE}?queue=all&q=H56&status=processing&procedure=1.009999&page=2"
+    assert _queries(officer, filtered, django_assert_max_num_queries, 15) <= few["all"]
+
+
+@pytest.mark.parametrize("who", ["officer", "commune_officer", "admin", "auditor"])
+def test_procedure_filter_lists_the_procedures_of_visible_dossiers_in_one_query(
+    who, make, people, django_assert_num_queries
+):
+    from motcua.dossiers.access import dossier_visible_queryset
+    from motcua.dossiers.selectors import dossier_procedure_options
+
+    make("processing")
+    user = people[who]
+    expected = sorted(
+        set(dossier_visible_queryset(user).values_list("procedure_version__code", "procedure_version__name"))
+    )
+    with django_assert_num_queries(1):
+        options = dossier_procedure_options(user=user)
+    assert sorted(options) == expected
+    assert bool(options) == (who != "commune_officer")  # the commune's officer sees none of the centre's

@@ -256,3 +256,26 @@ def test_the_draft_list_filters(client, published, make_procedure, staff):
     assert [p.code for p in response.context["page"].object_list] == ["1.000777"]
     response = client.get(reverse("backoffice:catalogue_list"), {"q": "khai sinh"})
     assert [p.code for p in response.context["page"].object_list] == ["1.001193"]
+
+
+def test_catalogue_pages_queries_do_not_grow_with_the_procedures(
+    client, make_procedure, django_assert_max_num_queries
+):
+    """Home, the list, a search with and without diacritics and a procedure's page: a fixed number of queries
+    whatever the catalogue holds (benchmarks/load)."""
+    make_procedure(procedure_data(), publish=True)
+    pages = [reverse("home"), reverse("procedure_list"), f"{reverse('procedure_list')}?q=khai+sinh",
+             f"{reverse('procedure_list')}?q=đăng+ký", reverse("procedure_detail", args=["1.001193"])]  # fmt: skip
+
+    def queries():
+        counts = []
+        for url in pages:
+            with django_assert_max_num_queries(8) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured.captured_queries))
+        return counts
+
+    queries()  # warm the caches
+    few = queries()
+    make_procedure(provincial_data(), publish=True)
+    assert queries() == few

@@ -201,3 +201,34 @@ def test_no_withdrawal_after_the_decision(client, people, version, clock):
     assert "Không thể thực hiện" in response.content.decode()
     d.refresh_from_db()
     assert d.status == DossierStatus.RESULT_READY
+
+
+def test_my_dossiers_list_and_page_queries_do_not_grow(
+    client, people, version, clock, django_assert_max_num_queries
+):
+    """The applicant's list and one dossier's page cost the same whatever the number of dossiers and events
+    (benchmarks/load pins every list the load mix reads)."""
+    clock(vn(2026, 3, 2, 9, 0))
+    first = submitted(people, version)
+    client.force_login(people["citizen"])
+    pages = [
+        reverse("my_dossiers"),
+        f"{reverse('my_dossiers')}?loc=dang-giai-quyet",
+        reverse("my_dossier", args=[first.pk]),
+    ]
+    for url in pages:
+        client.get(url)  # warm the calendar cache
+
+    def queries():
+        counts = []
+        for url in pages:
+            with django_assert_max_num_queries(12) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured.captured_queries))
+        return counts
+
+    few = queries()
+    for _ in range(4):
+        submitted(people, version)
+    s.dossier_withdraw(dossier=first, actor=people["citizen"], reason="Nộp nhầm")  # more events on the page
+    assert queries() == few
