@@ -57,7 +57,8 @@ def test_the_export_reads_a_chunk_of_dossiers_in_a_fixed_number_of_queries(versi
     history_import(write_lines([full_line()], name="one.jsonl"))
     one = queries()
     more = [
-        full_line(source={"system": "igate-th", "id": f"HS-{i}"}, code=f"H56.40-260302-01{i:02d}") for i in range(5)
+        full_line(source={"system": "igate-th", "id": f"HS-{i}"}, code=f"H56.40-260302-01{i:02d}")
+        for i in range(5)
     ]
     assert history_import(write_lines(more, name="more.jsonl")).imported == 5
     assert queries() == one
