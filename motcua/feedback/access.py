@@ -1,12 +1,14 @@
 """Who may see and handle a PAKN: staff of its handling unit (leaders: their subtree), and the province
-administrator (all); the auditor sees all and acts on nothing. The only place these rules live."""
+administrator (all); the auditor sees all and acts on nothing. Who may hand out a dossier's evaluation link
+(``evaluation_link_can_issue``). The only place these rules live."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from motcua.accounts.models import AccountKind, Role, User
-from motcua.dossiers.access import staff_scope
+from motcua.dossiers.access import dossier_visible_to, staff_scope
+from motcua.dossiers.models import Dossier
 
 from .models import Feedback
 
@@ -40,3 +42,15 @@ def feedback_can_handle(user: User, feedback: Feedback) -> bool:
     if roles <= {Role.AUDITOR}:
         return False
     return feedback.handling_unit_id in scope.visible_units
+
+
+def evaluation_link_can_issue(user: User, dossier: Dossier) -> bool:
+    """Mint the evaluation link of a returned dossier for its applicant (the counter's tablet, the API): staff
+    who may see the dossier and act — not the read-only auditor, since whoever holds the link may rate."""
+    if not user.is_authenticated or not user.is_active or user.kind != AccountKind.STAFF:
+        return False
+    if not dossier_visible_to(user, dossier):
+        return False
+    scope = staff_scope(user)
+    roles = set().union(*scope.roles_by_unit.values()) if scope.roles_by_unit else set()
+    return scope.province_admin or bool(roles - {Role.AUDITOR})

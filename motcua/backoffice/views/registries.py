@@ -15,12 +15,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from motcua.core.audit import audit_record
+from motcua.dossiers.access import dossier_can_attach
 from motcua.dossiers.errors import DossierError
 from motcua.integrations.access import officer_home_unit
 from motcua.integrations.registries import (
@@ -117,9 +120,15 @@ def dossier_registry_components(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def dossier_component_fetch(request: HttpRequest, pk: int, component_id: int) -> HttpResponse:
-    """“Lấy từ CSDL quốc gia”: look the holder up and, when found, mark the component as from the registry."""
+    """“Lấy từ CSDL quốc gia”: look the holder up and, when found, mark the component as from the registry.
+
+    Only who may change the components now (``dossier_can_attach``: the one-stop officer at intake) may start
+    it: the look-up reads the person's data, so it is refused before it happens, not after."""
     user = officer(request)
     dossier = dossier_or_404(user, pk)
+    if not dossier_can_attach(user, dossier):
+        audit_record(action="access.denied", actor=user, obj=dossier, data={"path": request.path})
+        raise PermissionDenied
     try:
         fill = component_from_registry(dossier=dossier, actor=user, component_id=component_id)
     except (RegistryError, DossierError) as exc:

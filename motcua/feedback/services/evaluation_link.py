@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from motcua.accounts.models import User
 from motcua.core.audit import audit_record
 from motcua.dossiers.models import Dossier
 
+from ..access import evaluation_link_can_issue
+from ..errors import FeedbackActionNotAllowed
 from ..models import Evaluation, EvaluationChannel
 from ..tokens import make_token
 from .evaluation_give import already_given, check_returned
@@ -16,8 +20,13 @@ def evaluation_link_issue(
 ) -> str:
     """A token for ``/danh-gia/lien-ket/<token>/``; the dossier must be returned and not yet evaluated.
 
-    The caller has checked that ``actor`` may see the dossier (the kiosk page does, through the dossier
-    access rules)."""
+    The caller has found the dossier through the dossier access rules (so a dossier ``actor`` may not see is
+    "not found" already); an ``actor`` must also be allowed to act (``evaluation_link_can_issue``: not the
+    read-only auditor). Without ``actor`` the system issues it (the invitation sent on return)."""
+    if actor is not None and not evaluation_link_can_issue(actor, dossier):
+        raise FeedbackActionNotAllowed(
+            _("Bạn không có quyền tạo liên kết đánh giá cho hồ sơ này."), code="evaluation_link_not_allowed"
+        )
     check_returned(dossier)
     if Evaluation.objects.filter(dossier=dossier).exists():
         raise already_given()
