@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.translation import gettext as _
 
 from .errors import JSON, MULTIPART, STATUS_CODES, body_too_large_message, error_body, status_message
 
@@ -70,7 +71,7 @@ class ApiErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        response = self._refuse_too_large(request) or self.get_response(request)
+        response = self._refuse_too_large(request) or self._refuse_nul(request) or self.get_response(request)
         if response.status_code >= 400 and not response.streaming and not _is_json(response):
             response = self._as_json(response)
         if 400 <= response.status_code < 500:
@@ -90,6 +91,16 @@ class ApiErrorMiddleware:
             return None
         body = error_body("body_too_large", body_too_large_message(limit))
         return JsonResponse(body, status=413, json_dumps_params={"ensure_ascii": False})
+
+    @staticmethod
+    def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
+        """A NUL character in the path or a query value: no text column can hold it (PostgreSQL refuses it
+        outright), so it is refused here as invalid input instead of failing deep in a query."""
+        values = [request.path_info, *(v for _, vs in request.GET.lists() for v in vs)]
+        if not any("\x00" in value for value in values):
+            return None
+        body = error_body("request_invalid", _("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."))
+        return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
 
     @staticmethod
     def _as_json(response: HttpResponseBase) -> HttpResponse:

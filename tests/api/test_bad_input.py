@@ -290,3 +290,11 @@ def test_a_multipart_body_without_its_boundary_is_400(citizen: Client, draft: Do
     )
     refused(response, 400, "multipart_invalid", caplog)
     assert state(draft) == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/procedures?q=a%00b", "/api/v1/org-units/H56%0040"])
+def test_a_nul_character_is_invalid_input_not_a_server_error(client, path):
+    """PostgreSQL text columns cannot hold NUL: found by Schemathesis on PostgreSQL as a 500."""
+    response = client.get(path)
+    assert response.status_code == 422
+    assert response.json()["code"] == "request_invalid"
