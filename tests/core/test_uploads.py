@@ -7,7 +7,6 @@ import io
 import struct
 import unicodedata
 import zipfile
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +20,7 @@ from motcua.core.uploads import (
     check_upload_count,
     normalize_filename,
 )
+from tests.security.uploads.corpus import jpeg_flood, png_flood
 
 MB = 1024 * 1024
 
@@ -72,29 +72,6 @@ def image_bytes(fmt: str, size: tuple[int, int] = (640, 480), **options) -> byte
     buffer = io.BytesIO()
     image.save(buffer, fmt, **options)
     return buffer.getvalue()
-
-
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    """A pixel flood: a tiny file whose header claims a huge image."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + png_chunk(b"IHDR", ihdr)
-        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
-        + png_chunk(b"IEND", b"")
-    )
-
-
-def jpeg_with_size(width: int, height: int) -> bytes:
-    """A real small JPEG whose frame header is rewritten to claim ``width`` × ``height``."""
-    data = bytearray(image_bytes("JPEG", (64, 64)))
-    sof = data.find(b"\xff\xc0")
-    struct.pack_into(">HH", data, sof + 5, height, width)
-    return bytes(data)
 
 
 def zip_bytes() -> bytes:
@@ -299,15 +276,15 @@ BAD_FILES: list[tuple[str, bytes, str, str, dict]] = [
         "upload_polyglot",
         {},
     ),
-    ("png-pixel-flood", png_header_only(20000, 20000), "flood.png", "upload_image_pixels", {}),
+    ("png-pixel-flood", png_flood(20000, 20000), "flood.png", "upload_image_pixels", {}),
     (
         "png-flood-under-pillow-bomb-limit",
-        png_header_only(8000, 6000),
+        png_flood(8000, 6000),
         "flood.png",
         "upload_image_pixels",
         {},
     ),
-    ("jpeg-pixel-flood", jpeg_with_size(30000, 30000), "flood.jpg", "upload_image_pixels", {}),
+    ("jpeg-pixel-flood", jpeg_flood(30000, 30000), "flood.jpg", "upload_image_pixels", {}),
     ("truncated-jpeg", BIG_JPEG[: len(BIG_JPEG) // 2], "anh.jpg", "upload_image_corrupt", {}),
     ("truncated-png", BIG_PNG[: len(BIG_PNG) - 200], "anh.png", "upload_image_corrupt", {}),
     (
