@@ -64,10 +64,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from pgdb import Pg  # noqa: E402 - benchmarks/, next to this script
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench"
 SETTINGS = "config.settings.dev"
@@ -122,61 +122,18 @@ def bench_procedure() -> dict[str, Any]:
 # -- the throwaway database ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Pg:
-    url: str
-    name: str
-    params: dict[str, Any]
-
-    @classmethod
-    def from_url(cls, url: str) -> Pg:
-        parsed = urlparse(url)
-        if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
-            raise SystemExit(f"benchmarks/lifecycle.py needs PostgreSQL; DATABASE_URL is {url!r}")
-        name = unquote(parsed.path.lstrip("/"))
-        if not name:
-            raise SystemExit(f"DATABASE_URL {url!r} names no database")
-        params: dict[str, Any] = {
-            "host": parsed.hostname or "127.0.0.1",
-            "port": parsed.port or 5432,
-            "user": unquote(parsed.username or "") or None,
-            "password": unquote(parsed.password or "") or None,
-            "dbname": "postgres",
-            "connect_timeout": 5,
-        }
-        return cls(url, name, params)
-
-    def admin(self) -> Any:
-        import psycopg
-
-        return psycopg.connect(**{k: v for k, v in self.params.items() if v is not None}, autocommit=True)
-
-    def create(self, *, replace: bool) -> str:
-        from psycopg import sql
-
-        with self.admin() as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
-            if exists and not replace:
-                raise SystemExit(
-                    f"database {self.name!r} already exists on {self.params['host']}:{self.params['port']}; "
-                    "this script creates and drops its own database. Drop it, choose another name in "
-                    "DATABASE_URL, or pass --replace to drop it first."
-                )
-            if exists:
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(self.name)))
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                    sql.Identifier(self.name)
-                )
+def create_database(pg: Pg, *, replace: bool) -> str:
+    """Create the run's database (dropping an earlier one only with --replace); answers the server version."""
+    if pg.exists():
+        if not replace:
+            raise SystemExit(
+                f"database {pg.name!r} already exists on {pg.params['host']}:{pg.params['port']}; "
+                "this script creates and drops its own database. Drop it, choose another name in "
+                "DATABASE_URL, or pass --replace to drop it first."
             )
-            version = conn.execute("SHOW server_version").fetchone()
-        return str(version[0]) if version else "?"
-
-    def drop(self) -> None:
-        from psycopg import sql
-
-        with self.admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name)))
+        pg.drop()
+    pg.create()
+    return pg.version()
 
 
 # -- data ------------------------------------------------------------------------------------------------
@@ -596,9 +553,9 @@ def main() -> int:
     if args.dossiers < 1 or args.concurrency < 1 or args.workers < 1 or args.baseline < 1 or args.loops < 1:
         parser.error("counts must be at least 1")
 
-    pg = Pg.from_url(args.database_url)
+    pg = Pg.from_url(args.database_url, who="benchmarks/lifecycle.py")
     try:
-        server_version = pg.create(replace=args.replace)
+        server_version = create_database(pg, replace=args.replace)
     except Exception as exc:
         print(
             f"PostgreSQL is not reachable at {pg.params['host']}:{pg.params['port']} ({exc.__class__.__name__}: "

@@ -102,7 +102,7 @@ def main() -> int:
     )
     parser.add_argument("--only", default="", help="only the pages whose label contains this text")
     args = parser.parse_args()
-    pg = Pg.from_url(args.database_url)
+    pg = Pg.from_url(args.database_url, who="the load benchmark", loopback_only=True)
     os.environ.update(
         server_env(
             pg.url, static_root=ROOT / "var" / "load-static", media_root=ROOT / "var" / "load" / "media"

@@ -337,7 +337,7 @@ def main() -> int:
     rates = [float(r) for r in args.rates.split(",") if r.strip()]
     if not rates or min(rates) <= 0 or args.duration <= 0 or args.warmup < 0 or args.user_rate <= 0:
         parser.error("rates, --duration and --user-rate must be positive")
-    pg = Pg.from_url(args.database_url)
+    pg = Pg.from_url(args.database_url, who="the load benchmark", loopback_only=True)
 
     scratch = Path(tempfile.mkdtemp(prefix="motcua-load-"))
     fixture, results = scratch / "fixture.json", scratch / "locust-results.json"

@@ -226,7 +226,7 @@ def main() -> int:
     parser.add_argument("--fixture", type=Path, help="write what the Locust users need to this JSON file")
     parser.add_argument("--drop", action="store_true", help="drop the database and exit")
     args = parser.parse_args()
-    pg = Pg.from_url(args.database_url)
+    pg = Pg.from_url(args.database_url, who="the load benchmark", loopback_only=True)
     try:
         pg.version()
     except Exception as exc:
