@@ -4,7 +4,7 @@ Why no third-party OTP library: TOTP is thirty lines over ``hmac``/``hashlib`` (
 of an HMAC-SHA-1 over the 30-second time step), checked here against the RFC 6238 test vectors; one less
 dependency to vet for a level-3 system.
 
-Secrets are sealed with Fernet (``cryptography``) under a key derived from ``MOTCUA_TOTP_KEY`` (or
+Secrets are sealed (``motcua.core.sealing``: Fernet) under a key derived from ``MOTCUA_TOTP_KEY`` (or
 ``SECRET_KEY`` when it is empty). Old keys in ``SECRET_KEY_FALLBACKS`` still open what they sealed, so a key
 rotation done the Django way does not lock staff out. Recovery and one-time codes are stored as keyed
 hashes (HMAC-SHA-256 under the same key material): a copy of the database alone does not yield them, even
@@ -21,8 +21,9 @@ import secrets
 import struct
 import urllib.parse
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+from motcua.core import sealing
 
 PERIOD = 30  # seconds per time step
 DIGITS = 6
@@ -116,28 +117,22 @@ def qr_svg_data_uri(text: str) -> str:
 # --- sealing and keyed hashes -----------------------------------------------------------------------
 
 
+#: The derivation label of the TOTP secrets (``motcua.core.sealing``): never change it, the databases hold
+#: secrets sealed under it.
+SEAL_LABEL = "motcua.accounts.totp.seal"
+
+
 def _key_material() -> list[str]:
-    primary = str(getattr(settings, "MOTCUA_TOTP_KEY", "") or settings.SECRET_KEY)
-    fallbacks = [str(key) for key in getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [primary, *fallbacks]
-
-
-def _fernet_key(material: str) -> bytes:
-    digest = hashlib.sha256(b"motcua.accounts.totp.seal:" + material.encode("utf-8")).digest()
-    return base64.urlsafe_b64encode(digest)
+    return sealing.key_materials(str(getattr(settings, "MOTCUA_TOTP_KEY", "") or ""))
 
 
 def seal(secret: str) -> str:
-    return Fernet(_fernet_key(_key_material()[0])).encrypt(secret.encode("ascii")).decode("ascii")
+    return sealing.seal(secret, label=SEAL_LABEL, materials=_key_material())
 
 
 def unseal(token: str) -> str:
     """The secret sealed in ``token``; raises ``ValueError`` if no current or fallback key opens it."""
-    fernet = MultiFernet([Fernet(_fernet_key(material)) for material in _key_material()])
-    try:
-        return fernet.decrypt(token.encode("ascii")).decode("ascii")
-    except InvalidToken as exc:
-        raise ValueError("the TOTP secret cannot be decrypted with the configured keys") from exc
+    return sealing.unseal(token, label=SEAL_LABEL, materials=_key_material())
 
 
 def keyed_hashes(purpose: str, value: str) -> list[str]:

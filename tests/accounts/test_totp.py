@@ -103,6 +103,28 @@ def test_sealed_secret_opens_only_with_the_key(settings):
         totp.unseal(sealed)
 
 
+def _sealed_by_the_first_release(secret: str, material: str) -> str:
+    """How ``totp.seal`` sealed before ``motcua.core.sealing`` existed (its code, copied here on purpose)."""
+    import hashlib
+
+    from cryptography.fernet import Fernet
+
+    digest = hashlib.sha256(b"motcua.accounts.totp.seal:" + material.encode("utf-8")).digest()
+    return Fernet(base64.urlsafe_b64encode(digest)).encrypt(secret.encode("ascii")).decode("ascii")
+
+
+@pytest.mark.parametrize("totp_key", ["", "a-separate-totp-key-0123456789-abcdefghij"])
+def test_secrets_sealed_by_the_first_release_still_open(settings, totp_key):
+    settings.MOTCUA_TOTP_KEY = totp_key
+    sealed = _sealed_by_the_first_release("JBSWY3DPEHPK3PXP", totp_key or settings.SECRET_KEY)
+    assert totp.unseal(sealed) == "JBSWY3DPEHPK3PXP"
+    # and after a key rotation, from the fallbacks
+    old_key = settings.SECRET_KEY
+    settings.MOTCUA_TOTP_KEY = ""
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-brand-new-secret-key-0123456789-abcdef", [old_key]
+    assert totp.unseal(_sealed_by_the_first_release("GEZDGNBVGY3TQOJQ", old_key)) == "GEZDGNBVGY3TQOJQ"
+
+
 # --- who must use it --------------------------------------------------------------------------------
 
 

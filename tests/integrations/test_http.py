@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.test import Client
 
+from motcua.integrations.http import HttpAnswer
 from motcua.integrations.registries import (
     LookupContext,
     RegistryError,
@@ -18,7 +19,6 @@ from motcua.integrations.registries import (
 )
 from motcua.integrations.registries.fake import make_business, make_person
 from motcua.integrations.registries.http import (
-    HttpAnswer,
     HttpBusinessRegistry,
     HttpPopulationRegistry,
     urllib_transport,
@@ -49,9 +49,9 @@ class Recording:
     def __init__(self, inner):
         self.inner, self.sent, self.answers = inner, [], []
 
-    def __call__(self, url, headers, timeout):
-        self.sent.append((url, dict(headers), timeout))
-        answer = self.inner(url, headers, timeout)
+    def __call__(self, request):
+        self.sent.append(request)
+        answer = self.inner(request)
         self.answers.append(answer)
         return answer
 
@@ -65,8 +65,8 @@ def test_found_over_http_equals_the_fake_and_carries_the_xroad_headers(live_serv
     rec = Recording(urllib_transport)
     record = population(live_server, rec).lookup("038195001234", context=CTX, request_id="req-1")
     assert record == make_person("038195001234")
-    url, headers, _timeout = rec.sent[0]
-    assert url == f"{live_server.url}/sandbox/csdl/dan-cu/038195001234"
+    url, headers = rec.sent[0].url, rec.sent[0].headers
+    assert rec.sent[0].method == "GET" and url == f"{live_server.url}/sandbox/csdl/dan-cu/038195001234"
     decoded = {k: unquote(v) for k, v in headers.items()}
     assert decoded["X-Road-Client"] == "VN/GOV/H56/MOTCUA"
     assert decoded["X-Road-UserId"] == "motcua.tinh"
@@ -139,9 +139,9 @@ def test_sandbox_is_off_in_production(client, settings):
     assert client.get("/sandbox/csdl/dan-cu/038195001234", headers=full).status_code == 200
 
 
-def client_transport(url, headers, timeout):
+def client_transport(request):
     """The http backend's request, sent to the sandbox through the Django test client (no socket)."""
-    answer = Client().get(urlsplit(url).path, headers=headers)
+    answer = Client().get(urlsplit(request.url).path, headers=request.headers)
     return HttpAnswer(answer.status_code, answer.content, dict(answer.headers.items()))
 
 
@@ -160,7 +160,7 @@ def test_settings_choose_the_http_backend_and_lookups_are_logged(people, http_ba
     ctx = LookupContext(actor=people["officer"], purpose="Tiếp nhận hồ sơ tại quầy", unit=None)
     person = registry_lookup_person(personal_id="038088004321", context=ctx)
     assert person.full_name == "Nguyễn Văn Bình"
-    sent = {k: unquote(v) for k, v in http_backend.sent[0][1].items()}
+    sent = {k: unquote(v) for k, v in http_backend.sent[0].headers.items()}
     assert sent["X-Road-Id"] == person.request_id
     assert sent["X-Road-UserId"] == "motcua.tinh" and sent["X-Road-Purpose"] == "Tiếp nhận hồ sơ tại quầy"
     assert registry_lookup_business(tax_code="2801234564", context=ctx).name.endswith("Lam Sơn")
@@ -174,4 +174,4 @@ def test_citizen_user_id_header(people, http_backend):
     registry_lookup_person(
         personal_id="038195001234", context=LookupContext(actor=people["citizen"], purpose="Điền sẵn")
     )
-    assert unquote(http_backend.sent[0][1]["X-Road-UserId"]) == "citizen:038195001234"
+    assert unquote(http_backend.sent[0].headers["X-Road-UserId"]) == "citizen:038195001234"

@@ -10,59 +10,21 @@ Every request carries ``Authorization: Bearer <token>``, ``X-Road-Client`` (this
 * ``GET <url>/ho-so-moi?gioi_han=N`` — the submissions not yet acknowledged: 200 ``{"ThongDiep": [envelope…]}``.
 * ``POST <url>/ho-so-moi/<message id>/xac-nhan`` — what became of one: ``{"KetQua", "MaHoSo", "MaLyDo", "LyDo"}``.
 
-The transport is a function, so tests can send through the Django test client, a live server, or straight
-to the in-process fake (``fake.FakeTransport``).
+The transport is a function (``..http``), so tests can send through the Django test client, a live server,
+or straight to the in-process fake (``fake.FakeTransport``).
 """
 
 from __future__ import annotations
 
 import json
-import socket
-import urllib.error
-import urllib.request
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from ..http import HttpAnswer, HttpRequest, Transport, urllib_transport
 from . import conf
 from .errors import PortalError, PortalNotConfigured, PortalRejected, PortalUnavailable
-
-
-@dataclass(frozen=True)
-class PortalRequest:
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: bytes | None
-    timeout: float
-
-
-@dataclass(frozen=True)
-class HttpAnswer:
-    status: int
-    body: bytes
-    headers: dict[str, str]
-
-
-#: request → answer; raises ``TimeoutError`` (no answer in time) or ``OSError`` (no connection).
-Transport = Callable[[PortalRequest], HttpAnswer]
-
-
-def urllib_transport(request: PortalRequest) -> HttpAnswer:
-    req = urllib.request.Request(  # noqa: S310 - the configured portal URL
-        request.url, data=request.body, headers=request.headers, method=request.method
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=request.timeout) as response:  # noqa: S310
-            return HttpAnswer(response.status, response.read(), dict(response.headers.items()))
-    except urllib.error.HTTPError as exc:
-        return HttpAnswer(exc.code, exc.read() or b"", dict(exc.headers.items()) if exc.headers else {})
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
-            raise TimeoutError(str(exc.reason)) from exc
-        raise OSError(str(exc.reason)) from exc
 
 
 @dataclass(frozen=True)
@@ -113,7 +75,7 @@ class PortalClient:
         if body is not None:
             data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             headers["Content-Type"] = "application/json; charset=utf-8"
-        request = PortalRequest(method, f"{self.url}/{path}", headers, data, self.timeout)
+        request = HttpRequest(method, f"{self.url}/{path}", headers, data, self.timeout)
         try:
             return self.transport(request)
         except TimeoutError as exc:

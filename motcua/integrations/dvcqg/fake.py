@@ -49,8 +49,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.utils import timezone
 
+from ..http import HttpAnswer, HttpRequest
 from . import conf
-from .client import HttpAnswer, PortalRequest
 from .codes import PortalStatus
 from .signing import sign
 
@@ -352,7 +352,7 @@ class FakeTransport:
     def __init__(self, portal: FakePortal) -> None:
         self.portal = portal
 
-    def __call__(self, request: PortalRequest) -> HttpAnswer:
+    def __call__(self, request: HttpRequest) -> HttpAnswer:
         path = (
             request.url[len(self.BASE) :] if request.url.startswith(self.BASE) else urlsplit(request.url).path
         )

@@ -12,41 +12,13 @@ Header values are percent-encoded UTF-8 (HTTP headers are Latin-1; purposes are 
 from __future__ import annotations
 
 import json
-import socket
-import urllib.error
-import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from ..http import HttpRequest, Transport, urllib_transport
 from .codec import business_from_json, data_of, person_from_json
 from .errors import RegistryError, RegistryNotFound, RegistryUnavailable
 from .types import BusinessRecord, LookupContext, PersonRecord
-
-
-@dataclass(frozen=True)
-class HttpAnswer:
-    status: int
-    body: bytes
-    headers: dict[str, str]
-
-
-#: (url, headers, timeout seconds) → answer; raises ``TimeoutError`` / ``OSError`` when there is none.
-Transport = Callable[[str, dict[str, str], float], HttpAnswer]
-
-
-def urllib_transport(url: str, headers: dict[str, str], timeout: float) -> HttpAnswer:
-    request = urllib.request.Request(url, headers=headers, method="GET")  # noqa: S310 - configured URL
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return HttpAnswer(response.status, response.read(), dict(response.headers.items()))
-    except urllib.error.HTTPError as exc:
-        return HttpAnswer(exc.code, exc.read() or b"", dict(exc.headers.items()) if exc.headers else {})
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
-            raise TimeoutError(str(exc.reason)) from exc
-        raise OSError(str(exc.reason)) from exc
 
 
 def xroad_headers(*, client_id: str, context: LookupContext, request_id: str) -> dict[str, str]:
@@ -79,7 +51,9 @@ class HttpRegistry:
     def fetch(self, key: str, *, context: LookupContext, request_id: str) -> dict[str, Any]:
         headers = xroad_headers(client_id=self.client_id, context=context, request_id=request_id)
         try:
-            answer = self.transport(f"{self.url}/{quote(key, safe='')}", headers, self.timeout)
+            answer = self.transport(
+                HttpRequest("GET", f"{self.url}/{quote(key, safe='')}", headers, None, self.timeout)
+            )
         except TimeoutError as exc:
             raise RegistryUnavailable(code="registry_timeout") from exc
         except OSError as exc:

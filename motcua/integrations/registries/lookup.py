@@ -21,9 +21,10 @@ from django.core.exceptions import ValidationError
 from motcua.core.validators import validate_cccd, validate_mst
 from motcua.wallet.services import ledger_record
 
+from ..http import Transport
 from .errors import LookupRefused, RegistryError, RegistryNotFound
 from .fake import FakeBusinessRegistry, FakePopulationRegistry
-from .http import HttpBusinessRegistry, HttpPopulationRegistry, Transport
+from .http import HttpBusinessRegistry, HttpPopulationRegistry
 from .types import BUSINESS, POPULATION, SOURCE_NAMES, BusinessRecord, LookupContext, PersonRecord
 
 R = TypeVar("R", covariant=True)

@@ -16,8 +16,8 @@ cache does not hold (key rotation), refused if it is still unknown; ``iss`` = th
 contains our client id (and ``azp`` is ours when present or when there are several audiences), ``exp`` and
 ``iat`` with ``leeway_seconds`` of clock skew, ``nonce`` = the one of this sign-in, ``at_hash`` when present.
 
-The transport is a function, so tests can send through the Django test client, a live server, or straight
-to the in-process fake (``fake.FakeTransport``).
+The transport is a function (``..http``), so tests can send through the Django test client, a live server,
+or straight to the in-process fake (``fake.FakeTransport``).
 """
 
 from __future__ import annotations
@@ -27,10 +27,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import socket
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -38,6 +34,7 @@ from urllib.parse import quote, urlencode
 import jwt
 from django.core.cache import cache
 
+from ..http import HttpAnswer, HttpRequest, Transport, urllib_transport
 from . import conf
 from .claims import IdentityClaims, identity_from_claims
 from .errors import (
@@ -50,41 +47,6 @@ from .errors import (
 
 ALGORITHM = "RS256"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
-
-
-@dataclass(frozen=True)
-class OidcRequest:
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: bytes | None
-    timeout: float
-
-
-@dataclass(frozen=True)
-class HttpAnswer:
-    status: int
-    body: bytes
-    headers: dict[str, str]
-
-
-#: request → answer; raises ``TimeoutError`` (no answer in time) or ``OSError`` (no connection).
-Transport = Callable[[OidcRequest], HttpAnswer]
-
-
-def urllib_transport(request: OidcRequest) -> HttpAnswer:
-    req = urllib.request.Request(  # noqa: S310 - the configured provider's URLs
-        request.url, data=request.body, headers=request.headers, method=request.method
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=request.timeout) as response:  # noqa: S310
-            return HttpAnswer(response.status, response.read(), dict(response.headers.items()))
-    except urllib.error.HTTPError as exc:
-        return HttpAnswer(exc.code, exc.read() or b"", dict(exc.headers.items()) if exc.headers else {})
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
-            raise TimeoutError(str(exc.reason)) from exc
-        raise OSError(str(exc.reason)) from exc
 
 
 def b64url(data: bytes) -> str:
@@ -195,7 +157,7 @@ class OidcClient:
     def _send(
         self, method: str, url: str, *, headers: dict[str, str] | None = None, body: bytes | None = None
     ) -> HttpAnswer:
-        request = OidcRequest(
+        request = HttpRequest(
             method, url, {"Accept": "application/json", **(headers or {})}, body, self.timeout
         )
         try:

@@ -56,8 +56,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils import timezone
 
+from ..http import HttpAnswer, HttpRequest
 from . import conf
-from .client import DISCOVERY_PATH, HttpAnswer, OidcRequest, b64url, pkce_challenge, token_hash
+from .client import DISCOVERY_PATH, b64url, pkce_challenge, token_hash
 
 CODE_SECONDS = 60
 TOKEN_SECONDS = 300
@@ -570,7 +571,7 @@ class FakeTransport:
     def __init__(self, provider: FakeProvider) -> None:
         self.provider = provider
 
-    def __call__(self, request: OidcRequest) -> HttpAnswer:
+    def __call__(self, request: HttpRequest) -> HttpAnswer:
         base = self.provider.issuer()
         if not request.url.startswith(base):
             raise OSError(f"the fake provider does not serve {request.url}")

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..http import HttpAnswer, HttpRequest
 from .signing import verify
-from .transport import WebhookAnswer, WebhookRequest
 
 Behaviour = str | int
 
@@ -87,36 +87,35 @@ class FakeReceiver:
             return self._plan.pop(0)
         return self._down if self._down is not None else "ok"
 
-    def __call__(self, request: WebhookRequest) -> WebhookAnswer:
+    def __call__(self, request: HttpRequest) -> HttpAnswer:
         behaviour = self._next()
+        body = request.body or b""
         if behaviour == "unreachable":
-            self.requests.append(Received(request.url, dict(request.headers), request.body, "failed", None))
+            self.requests.append(Received(request.url, dict(request.headers), body, "failed", None))
             raise OSError("connection refused")
         if behaviour == "timeout":
-            self.requests.append(Received(request.url, dict(request.headers), request.body, "failed", None))
+            self.requests.append(Received(request.url, dict(request.headers), body, "failed", None))
             raise TimeoutError("timed out")
         if isinstance(behaviour, int):
-            self.requests.append(
-                Received(request.url, dict(request.headers), request.body, "failed", behaviour)
-            )
-            return WebhookAnswer(behaviour, b'{"error": "planned"}', {"Content-Type": "application/json"})
+            self.requests.append(Received(request.url, dict(request.headers), body, "failed", behaviour))
+            return HttpAnswer(behaviour, b'{"error": "planned"}', {"Content-Type": "application/json"})
         answer = self.receive(request)
         if behaviour == "lost_answer":
             raise TimeoutError("processed, but the answer was lost")
         return answer
 
-    def receive(self, request: WebhookRequest) -> WebhookAnswer:
+    def receive(self, request: HttpRequest) -> HttpAnswer:
         """What a well-behaved receiver does with one request."""
-        headers = dict(request.headers)
+        headers, body = dict(request.headers), request.body or b""
         signature = headers.get("X-Motcua-Signature", "")
-        if not verify(self.secret, signature, request.body, self._now(), self.tolerance):
-            self.requests.append(Received(request.url, headers, request.body, "refused", 401))
-            return WebhookAnswer(401, b'{"error": "bad signature"}')
+        if not verify(self.secret, signature, body, self._now(), self.tolerance):
+            self.requests.append(Received(request.url, headers, body, "refused", 401))
+            return HttpAnswer(401, b'{"error": "bad signature"}')
         delivery = headers.get("X-Motcua-Delivery", "")
         if delivery in self.seen:
-            self.requests.append(Received(request.url, headers, request.body, "duplicate", 200))
-            return WebhookAnswer(200, b'{"duplicate": true}')
+            self.requests.append(Received(request.url, headers, body, "duplicate", 200))
+            return HttpAnswer(200, b'{"duplicate": true}')
         self.seen.add(delivery)
-        self.events.append(json.loads(request.body.decode("utf-8")))
-        self.requests.append(Received(request.url, headers, request.body, "processed", 200))
-        return WebhookAnswer(200, b'{"ok": true}')
+        self.events.append(json.loads(body.decode("utf-8")))
+        self.requests.append(Received(request.url, headers, body, "processed", 200))
+        return HttpAnswer(200, b'{"ok": true}')

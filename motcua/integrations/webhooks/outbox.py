@@ -39,12 +39,13 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from ..http import HttpAnswer, HttpRequest, Transport
 from . import conf
 from .events import PING
 from .models import AttemptOutcome, DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .sealing import unseal
 from .signing import signature_header
-from .transport import Transport, WebhookAnswer, WebhookRequest, default_transport
+from .transport import default_transport
 
 logger = logging.getLogger("motcua.integrations.webhooks")
 
@@ -149,7 +150,7 @@ def signing_secrets(endpoint: WebhookEndpoint, now: dt.datetime) -> list[str]:
     return found
 
 
-def build_request(delivery: WebhookDelivery, now: dt.datetime) -> WebhookRequest:
+def build_request(delivery: WebhookDelivery, now: dt.datetime) -> HttpRequest:
     body = body_of(delivery)
     timestamp = int(now.timestamp())
     headers = {
@@ -159,7 +160,9 @@ def build_request(delivery: WebhookDelivery, now: dt.datetime) -> WebhookRequest
         "X-Motcua-Delivery": str(delivery.uid),
         "X-Motcua-Signature": signature_header(signing_secrets(delivery.endpoint, now), timestamp, body),
     }
-    return WebhookRequest(url=delivery.endpoint.url, headers=headers, body=body, timeout=conf.timeout())
+    return HttpRequest(
+        method="POST", url=delivery.endpoint.url, headers=headers, body=body, timeout=conf.timeout()
+    )
 
 
 # -- the answer -------------------------------------------------------------------------------------------
@@ -179,13 +182,13 @@ def _snippet(body: bytes) -> str:
     return " ".join(text.split())
 
 
-def _retry_after(answer: WebhookAnswer) -> dt.timedelta | None:
-    headers = {k.lower(): v for k, v in (answer.headers or {}).items()}
+def _retry_after(answer: HttpAnswer) -> dt.timedelta | None:
+    headers = {k.lower(): v for k, v in answer.headers.items()}
     value = str(headers.get("retry-after", "")).strip()
     return dt.timedelta(seconds=int(value)) if value.isdigit() else None
 
 
-def judge(answer: WebhookAnswer) -> Verdict:
+def judge(answer: HttpAnswer) -> Verdict:
     """What an answer means for the delivery."""
     code = answer.status
     if 200 <= code < 300:
@@ -196,7 +199,7 @@ def judge(answer: WebhookAnswer) -> Verdict:
     if 400 <= code < 500 and code not in TRANSIENT_4XX:
         return Verdict("gave_up", code, detail)
     if 300 <= code < 400:
-        location = (answer.headers or {}).get("Location") or (answer.headers or {}).get("location") or ""
+        location = answer.headers.get("Location") or answer.headers.get("location") or ""
         detail = f"HTTP {code}: redirect not followed" + (f" (Location: {location})" if location else "")
     return Verdict("retry", code, detail, retry_after=_retry_after(answer) if code == 429 else None)
 

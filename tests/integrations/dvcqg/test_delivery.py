@@ -213,6 +213,27 @@ def test_the_command(people, version, clock, portal, settings):
         call_command("sync_dvcqg")
 
 
+def test_the_loop_ends_when_the_portal_is_not_configured(settings, monkeypatch):
+    """A configuration problem is not a failed pass: the worker stops instead of trying again forever."""
+    from motcua.integrations import worker_loop
+
+    settings.MOTCUA_DVCQG = {"backend": "http", "url": ""}
+    waits = []
+
+    class OnePass(threading.Event):
+        def wait(self, timeout=None):
+            waits.append(timeout)
+            self.set()  # as SIGTERM would: a swallowed error fails the test instead of looping forever
+            return True
+
+    monkeypatch.setattr(worker_loop.threading, "Event", OnePass)
+    monkeypatch.setattr(worker_loop.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(worker_loop, "close_old_connections", lambda: None)
+    with pytest.raises(CommandError):
+        call_command("sync_dvcqg", "--loop", "--interval", "0")
+    assert waits == []  # no second pass was waited for
+
+
 def test_sync_once_pulls_and_pushes(people, version, clock, portal):
     online(people, version, clock)
     summary = sync()
@@ -286,6 +307,7 @@ def test_on_postgresql_two_workers_at_once_deliver_each_update_once_in_order(peo
 def test_the_loop_runs_passes_until_stopped_and_survives_a_failed_pass(
     people, version, clock, portal, monkeypatch
 ):
+    from motcua.integrations import worker_loop
     from motcua.integrations.management.commands import sync_dvcqg as command
 
     online(people, version, clock)
@@ -305,10 +327,10 @@ def test_the_loop_runs_passes_until_stopped_and_survives_a_failed_pass(
             return self.is_set()
 
     monkeypatch.setattr(command, "sync_once", flaky_sync_once)
-    monkeypatch.setattr(command.threading, "Event", TwoPasses)
-    monkeypatch.setattr(command.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(worker_loop.threading, "Event", TwoPasses)
+    monkeypatch.setattr(worker_loop.signal, "signal", lambda *args: None)
     # Between passes the worker drops stale connections; here the test's own transaction must stay open.
-    monkeypatch.setattr(command, "close_old_connections", lambda: None)
+    monkeypatch.setattr(worker_loop, "close_old_connections", lambda: None)
     out = io.StringIO()
     call_command("sync_dvcqg", "--loop", "--interval", "0", stdout=out)
     assert passes["n"] == 2 and "sent: 1 delivered" in out.getvalue()

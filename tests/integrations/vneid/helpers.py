@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from motcua.integrations.vneid.client import HttpAnswer, OidcRequest
+from motcua.integrations.http import HttpAnswer, HttpRequest
 from motcua.integrations.vneid.fake import DEMO_PERSONS, SANDBOX
 
 START = "/vneid/dang-nhap/"
@@ -75,7 +75,7 @@ def sign_in(client: Client, person: int = 1, **start: str):
     return client.get(local(choose(client, begin(client, **start), person)))
 
 
-def through_test_client(request: OidcRequest) -> HttpAnswer:
+def through_test_client(request: HttpRequest) -> HttpAnswer:
     """The ``http`` backend's transport through a fresh Django test client (the back channel has no cookies)."""
     parts = urlsplit(request.url)
     assert parts.netloc == "testserver", request.url

@@ -232,13 +232,13 @@ def test_408_429_and_redirects_are_retried(people, version, clock, worker, recei
 
 
 def test_a_retry_after_is_honoured(people, version, clock, worker, receiver):
-    from motcua.integrations.webhooks.transport import WebhookAnswer
+    from motcua.integrations.http import HttpAnswer
 
     register(receiver)
     received(people, version, clock)
     row = WebhookDelivery.objects.get(event_seq=1)
     delivery_send(delivery_id=row.pk, now=worker.now,
-                  transport=lambda request: WebhookAnswer(429, b"", {"Retry-After": "3600"}))  # fmt: skip
+                  transport=lambda request: HttpAnswer(429, b"", {"Retry-After": "3600"}))  # fmt: skip
     row.refresh_from_db()
     assert row.next_attempt_at - worker.now == dt.timedelta(hours=1)
 
@@ -347,6 +347,7 @@ def test_the_loop_runs_passes_until_stopped_and_survives_a_failed_pass(
     import io
     import threading
 
+    from motcua.integrations import worker_loop
     from motcua.integrations.management.commands import deliver_webhooks as command
 
     register(receiver)
@@ -367,9 +368,9 @@ def test_the_loop_runs_passes_until_stopped_and_survives_a_failed_pass(
             return self.is_set()
 
     monkeypatch.setattr(command, "deliveries_send_due", flaky)
-    monkeypatch.setattr(command.threading, "Event", TwoPasses)
-    monkeypatch.setattr(command.signal, "signal", lambda *args: None)
-    monkeypatch.setattr(command, "close_old_connections", lambda: None)  # keep the test's transaction
+    monkeypatch.setattr(worker_loop.threading, "Event", TwoPasses)
+    monkeypatch.setattr(worker_loop.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(worker_loop, "close_old_connections", lambda: None)  # keep the test's transaction
     out = io.StringIO()
     call_command("deliver_webhooks", "--loop", "--interval", "0", stdout=out)
     assert passes["n"] == 2 and "webhooks: 2 delivered" in out.getvalue()

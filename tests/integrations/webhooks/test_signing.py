@@ -6,10 +6,10 @@ import hmac
 
 import pytest
 
+from motcua.integrations.http import HttpRequest
 from motcua.integrations.webhooks import sealing
 from motcua.integrations.webhooks.fake import FakeReceiver
 from motcua.integrations.webhooks.signing import parse_header, sign, signature_header, verify
-from motcua.integrations.webhooks.transport import WebhookRequest
 
 SECRET = "whsec_test-secret"
 BODY = b'{"dossier":{"code":"H56.40-260302-0001"},"id":"e1","type":"dossier.received"}'
@@ -68,9 +68,9 @@ def test_the_fake_receiver_refuses_a_request_with_a_bad_signature():
     now = dt.datetime.fromtimestamp(T, tz=dt.UTC)
     receiver = FakeReceiver(secret=SECRET, clock=lambda: now)
     good = {"X-Motcua-Signature": signature_header([SECRET], T, BODY), "X-Motcua-Delivery": "d1"}
-    assert receiver(WebhookRequest("https://x", good, BODY, 5)).status == 200
+    assert receiver(HttpRequest("POST", "https://x", good, BODY, 5)).status == 200
     bad = {**good, "X-Motcua-Delivery": "d2"}
-    assert receiver(WebhookRequest("https://x", bad, BODY + b"x", 5)).status == 401
+    assert receiver(HttpRequest("POST", "https://x", bad, BODY + b"x", 5)).status == 401
     assert [r.verdict for r in receiver.requests] == ["processed", "refused"]
     assert len(receiver.events) == 1
 
@@ -86,6 +86,24 @@ def test_secrets_are_sealed_and_unsealed_with_fallback_keys(settings):
     settings.SECRET_KEY_FALLBACKS = []
     with pytest.raises(ValueError):
         sealing.unseal(sealed)
+
+
+def test_secrets_sealed_by_the_first_release_still_open_and_only_as_webhook_secrets(settings):
+    """The key derivation is the one ``sealing.py`` had before ``motcua.core.sealing`` (copied here)."""
+    import base64
+
+    from cryptography.fernet import Fernet
+
+    from motcua.accounts import totp
+
+    settings.MOTCUA_TOTP_KEY = ""
+    digest = hashlib.sha256(b"motcua.integrations.webhooks.secret:" + settings.SECRET_KEY.encode()).digest()
+    sealed = Fernet(base64.urlsafe_b64encode(digest)).encrypt(SECRET.encode()).decode("ascii")
+    assert sealing.unseal(sealed) == SECRET
+    with pytest.raises(ValueError):
+        totp.unseal(sealed)  # same key material, another label: another key
+    with pytest.raises(ValueError):
+        sealing.unseal(totp.seal("JBSWY3DPEHPK3PXP"))
 
 
 def test_the_receivers_snippet_in_the_docs_agrees_with_verify():

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import signal
-import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 
 from motcua.integrations.webhooks import conf
 from motcua.integrations.webhooks.outbox import deliveries_prune, deliveries_send_due
+from motcua.integrations.worker_loop import add_loop_arguments, run_passes
 
 logger = logging.getLogger("motcua.integrations.webhooks")
 
@@ -31,10 +29,7 @@ class Command(BaseCommand):
     help = "Send the due webhook deliveries (dossier events) to the registered endpoints."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        mode = parser.add_mutually_exclusive_group()
-        mode.add_argument("--once", action="store_true", help="one pass, then exit (the default)")
-        mode.add_argument("--loop", action="store_true", help="run until stopped, a pass every --interval")
-        parser.add_argument("--interval", type=float, default=None, help="seconds between passes (--loop)")
+        add_loop_arguments(parser)
         parser.add_argument("--batch", type=int, default=100, help="at most this many attempts per pass")
         parser.add_argument(
             "--prune-days", type=int, default=None,
@@ -51,24 +46,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"webhooks: {pruned} settled deliveries pruned")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not options["loop"]:
-            self._pass(options)
-            return
-        interval = (
-            options["interval"] if options["interval"] is not None else float(conf.setting("poll_seconds"))
-        )
-        stop = threading.Event()
-
-        def request_stop(signum: int, _frame: Any) -> None:
-            logger.info("deliver_webhooks: signal %s, stopping after this pass", signum)
-            stop.set()
-
-        signal.signal(signal.SIGTERM, request_stop)
-        signal.signal(signal.SIGINT, request_stop)
-        while not stop.is_set():
-            close_old_connections()
-            try:
-                self._pass(options)
-            except Exception:  # a pass that fails (database down…) must not end the worker
-                logger.exception("deliver_webhooks: the pass failed; trying again in %s s", interval)
-            stop.wait(max(0.1, interval))
+        run_passes(
+            lambda: self._pass(options), options=options, name="deliver_webhooks", logger=logger,
+            default_interval=float(conf.setting("poll_seconds")),
+        )  # fmt: skip
