@@ -23,11 +23,17 @@ def staff_required(view: View) -> View:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not user_is_staff_member(user=request.user):
-            audit_record(action="access.denied", actor=request.user, data={"path": request.path})
-            raise PermissionDenied
+            raise access_denied(request)
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def access_denied(request: HttpRequest, message: str = "") -> PermissionDenied:
+    """Record the refusal in the audit trail and return the 403 for the caller to raise
+    (``raise access_denied(request, _("…"))``), so every page's own check records the same thing."""
+    audit_record(action="access.denied", actor=request.user, data={"path": request.path})
+    return PermissionDenied(message)
 
 
 def leads_a_unit(user: Any) -> bool:

@@ -330,7 +330,7 @@ def test_back_office_page_lists_keys_with_their_use_in_the_last_24_hours(client,
     text = page.content.decode()
     assert "Cổng LGSP tỉnh" in text and key.prefix in text and other.prefix in text and "Đã thu hồi" in text
     rows = re.findall(
-        r'data-label="Lượt dùng">(\d+)</td>\s*<td class="ak-num" data-label="Lỗi">(?:<strong>)?(\d+)', text
+        r'data-label="Lượt dùng">(\d+)</td>\s*<td class="bo-num" data-label="Lỗi">(?:<strong>)?(\d+)', text
     )
     assert ("4", "2") in rows and ("0", "0") in rows
     assert "1 yêu cầu dùng khóa không hợp lệ" in text

@@ -1,4 +1,4 @@
-"""The error pages are Vietnamese, and the 500 page renders without any context."""
+"""The error pages are Vietnamese, and the 500 and 400 pages render without any context."""
 
 import pytest
 from django.test import RequestFactory
@@ -52,4 +52,9 @@ def test_bad_request_page_carries_the_nonce():
     request.csp_nonce = "n0nce"
     response = bad_request(request, ValueError("bad multipart"))
     assert response.status_code == 400
-    assert '<style nonce="n0nce">' in response.content.decode()
+    html = response.content.decode()
+    assert '<style nonce="n0nce">' in html
+    # Standalone like the 500 page (they share one layout): a request Django could not read must still get it.
+    assert '<html lang="vi">' in html and "<title>Yêu cầu không hợp lệ — Cổng dịch vụ công</title>" in html
+    assert "{%" not in html and "<link" not in html
+    assert 'href="/"' in html and "Nothing was saved." in html

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.selectors_apikeys import apikey_unknown_attempts, apikey_usage_rows
-from motcua.core.audit import audit_record
 from motcua.dossiers.access import staff_scope
 
-from ..access import staff_required
+from ..access import access_denied, staff_required
 from .dossiers.common import officer
 
 TONES = {"active": "ok", "scheduled": "warn", "revoked": "stop", "expired": "stop"}
@@ -26,8 +24,7 @@ TONES = {"active": "ok", "scheduled": "warn", "revoked": "stop", "expired": "sto
 def apikey_list(request: HttpRequest) -> HttpResponse:
     user = officer(request)
     if not (user.is_superuser or staff_scope(user).sees_all):
-        audit_record(action="access.denied", actor=user, data={"path": request.path})
-        raise PermissionDenied(_("Trang này dành cho quản trị cấp tỉnh."))
+        raise access_denied(request, _("Trang này dành cho quản trị cấp tỉnh."))
     since = timezone.now() - dt.timedelta(hours=24)
     rows = [{"row": row, "tone": TONES.get(row.state, "info")} for row in apikey_usage_rows(since=since)]
     context = {

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import User
-from motcua.core.audit import audit_record
 from motcua.dossiers.access import staff_scope
 from motcua.integrations.dvcqg import conf
 from motcua.integrations.dvcqg.codes import status_label
@@ -37,7 +35,7 @@ from motcua.integrations.dvcqg.selectors import (
 from motcua.reporting.dashboard import YTD, period_from_param, period_options
 from motcua.reporting.periods import InvalidPeriod
 
-from ..access import leads_a_unit, staff_required
+from ..access import access_denied, leads_a_unit, staff_required
 from .dossiers.common import officer
 
 OUTCOME_TONES: dict[str, str] = {
@@ -51,8 +49,7 @@ OUTCOME_TONES: dict[str, str] = {
 def _viewer(request: HttpRequest) -> User:
     user = officer(request)
     if not leads_a_unit(user):
-        audit_record(action="access.denied", actor=user, data={"path": request.path})
-        raise PermissionDenied(_("Trang này dành cho lãnh đạo và quản trị đơn vị."))
+        raise access_denied(request, _("Trang này dành cho lãnh đạo và quản trị đơn vị."))
     return user
 
 
@@ -130,8 +127,7 @@ def monitor(request: HttpRequest) -> HttpResponse:
 def update_action(request: HttpRequest, pk: int) -> HttpResponse:
     user = _viewer(request)
     if not staff_scope(user).province_admin:
-        audit_record(action="access.denied", actor=user, data={"path": request.path})
-        raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được gửi lại hoặc bỏ qua một cập nhật."))
+        raise access_denied(request, _("Chỉ quản trị cấp tỉnh được gửi lại hoặc bỏ qua một cập nhật."))
     action = request.POST.get("action", "")
     if action == "retry":
         done = update_retry(actor=user, update_id=pk)

@@ -11,20 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import User
-from motcua.core.audit import audit_record
 from motcua.dossiers.access import staff_scope
 from motcua.integrations.webhooks.models import DeliveryStatus
 from motcua.integrations.webhooks.selectors import endpoint_rows, recent_deliveries
 from motcua.integrations.webhooks.services import delivery_retry
 
-from ..access import staff_required
+from ..access import access_denied, staff_required
 from .dossiers.common import officer
 
 TONES: dict[str, str] = {
@@ -38,8 +36,7 @@ TONES: dict[str, str] = {
 def _viewer(request: HttpRequest) -> User:
     user = officer(request)
     if not staff_scope(user).sees_all:
-        audit_record(action="access.denied", actor=user, data={"path": request.path})
-        raise PermissionDenied(_("Trang này dành cho quản trị cấp tỉnh."))
+        raise access_denied(request, _("Trang này dành cho quản trị cấp tỉnh."))
     return user
 
 
@@ -64,8 +61,7 @@ def monitor(request: HttpRequest) -> HttpResponse:
 def delivery_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _viewer(request)
     if not staff_scope(user).province_admin:
-        audit_record(action="access.denied", actor=user, data={"path": request.path})
-        raise PermissionDenied(_("Chỉ quản trị cấp tỉnh được gửi lại."))
+        raise access_denied(request, _("Chỉ quản trị cấp tỉnh được gửi lại."))
     if delivery_retry(actor=user, delivery_id=pk):
         messages.success(request, _("Đã xếp lần gửi vào hàng đợi để gửi lại."))
     else:
