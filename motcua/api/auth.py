@@ -28,66 +28,42 @@ from functools import cache
 from typing import Any, NoReturn
 
 from django.core.cache import cache as django_cache
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader, django_auth
 
 from motcua.accounts.models import AccountKind, ApiKey, User
 from motcua.accounts.models_apikeys import API_OPERATIONS
 from motcua.accounts.services_apikeys import apikey_check
-from motcua.dossiers.access import StaffScope, staff_scope
+from motcua.dossiers.access import StaffScope, dossier_linked_to_units, dossiers_linked_to_units, staff_scope
 from motcua.dossiers.errors import ActionNotAllowed, DossierNotFound
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.models import Dossier
 from motcua.org.models import OrgUnit
 from motcua.org.selectors import orgunit_subtrees_ids
 
+from .errors import WWW_AUTHENTICATE, CodedHttpError
 from .key_usage import PendingUse, pending_use_start
 
 logger = logging.getLogger("motcua.api")
 
 OPERATIONS = API_OPERATIONS
 RATE_WINDOW_SECONDS = 60
-WWW_AUTHENTICATE = 'Bearer realm="motcua"'
 
 
-class ApiKeyRefused(Exception):
-    """A presented key is not accepted for this request; answered as ``{code, message}`` (see ``install``)."""
+class ApiKeyRefused(CodedHttpError):
+    """A presented key is not accepted for this request: answered as ``{code, message}`` with its headers by
+    the API's ``HttpError`` handler (``motcua.api.errors``), like every other refusal. Neither a key nor a
+    session is ninja's own ``AuthenticationError``, answered there too (401 ``not_authenticated``)."""
 
     def __init__(self, status: int, code: str, message: str, *, retry_after: int | None = None) -> None:
-        super().__init__(code)
-        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
-
-
-def _json(body: dict[str, Any], status: int) -> JsonResponse:
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def api_key_refused(request: HttpRequest, exc: Any) -> HttpResponse:
-    assert isinstance(exc, ApiKeyRefused)  # noqa: S101 - registered for this class only
-    response = _json({"code": exc.code, "message": exc.message}, exc.status)
-    if exc.status == 401:
-        response["WWW-Authenticate"] = f'{WWW_AUTHENTICATE}, error="invalid_token"'
-    if exc.retry_after is not None:
-        response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-def not_authenticated(request: HttpRequest, exc: Any) -> HttpResponse:
-    """Neither a key nor a session: 401 in the API's ``{code, message}`` shape."""
-    message = _("Cần đăng nhập hoặc gửi khóa API để dùng chức năng này.")
-    response = _json({"code": "not_authenticated", "message": message}, 401)
-    response["WWW-Authenticate"] = WWW_AUTHENTICATE
-    return response
-
-
-def install(api: NinjaAPI) -> None:
-    """Register the answers of refused authentication on ``api`` (called once by ``motcua.api.urls``)."""
-    api.add_exception_handler(ApiKeyRefused, api_key_refused)
-    api.add_exception_handler(AuthenticationError, not_authenticated)
+        headers = {}
+        if status == 401:
+            headers["WWW-Authenticate"] = f'{WWW_AUTHENTICATE}, error="invalid_token"'
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        super().__init__(status, code, message, headers=headers)
 
 
 # --- the per-key rate limit -------------------------------------------------------------------------------
@@ -271,23 +247,14 @@ def key_dossiers(request: HttpRequest, dossiers: QuerySet[Dossier]) -> QuerySet[
     """``dossiers`` (already what the owner may see) narrowed to the key's units: received at, resolved by
     or with a step in one of them — the same three links as the staff visibility rule."""
     units = key_unit_ids(request)
-    if units is None:
-        return dossiers
-    stepped = DossierStep.objects.filter(unit_id__in=units).values("dossier_id")
-    return dossiers.filter(
-        Q(receiving_point_id__in=units) | Q(resolving_unit_id__in=units) | Q(pk__in=stepped)
-    )
+    return dossiers if units is None else dossiers_linked_to_units(dossiers, units)
 
 
 def key_dossier_check(request: HttpRequest, dossier: Dossier) -> None:
     """Raise ``DossierNotFound`` (404, the same answer as a dossier the owner may not see) for a dossier
     outside the key's units; call it after finding the dossier and before acting on it."""
     units = key_unit_ids(request)
-    if units is None:
-        return
-    if dossier.receiving_point_id in units or dossier.resolving_unit_id in units:
-        return
-    if DossierStep.objects.filter(dossier_id=dossier.pk, unit_id__in=units).exists():
+    if units is None or dossier_linked_to_units(dossier, units):
         return
     raise DossierNotFound(_("Không tìm thấy hồ sơ."))
 

@@ -27,7 +27,7 @@ from motcua.catalogue.selectors import (
 )
 from motcua.catalogue.spec import COMMUNE_AGENCY
 
-from .org import ErrorOut
+from .schemas import ErrorOut
 
 router = Router()
 

@@ -66,7 +66,7 @@ from motcua.org.models import OrgUnit
 from motcua.org.selectors import orgunit_get_by_code
 
 from .auth import api_auth, key_dossier_check, key_dossiers, key_unit_check
-from .org import ErrorOut
+from .conventions import ErrorOut, rule_error, user_of
 from .schemas import ApiIn, Id, PageNumberPagination
 
 router = Router(auth=api_auth("dossiers:read"))
@@ -341,16 +341,6 @@ class ReturnIn(VersionIn):
 # -- helpers -------------------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 - a session or an API key (its owner) answers a User
-    return user
-
-
-def _error(exc: DossierError) -> Status[object]:
-    return Status(exc.http_status, {"code": exc.code, "message": exc.message})
-
-
 def _component(c: DossierComponent) -> dict[str, Any]:
     return {
         "id": c.pk,
@@ -454,13 +444,13 @@ def _act(
     """Find the dossier through the access rules (404 for one the user may not see), run ``action`` on it
     and answer the dossier it returns: compact (``DossierActionOut``) for a transition, or the whole detail.
     """
-    user = _user(request)
+    user = user_of(request)
     try:
         dossier = _find_for_transition(user, ref) if compact else dossier_get_by_ref(user=user, ref=ref)
         key_dossier_check(request, dossier)  # a key limited to units: 404 outside them
         dossier = action(dossier, user)  # a transition checks the calendar once (services.common)
     except DossierError as exc:
-        return _error(exc)
+        return rule_error(exc)
     return Status(200, _action_result(dossier, user) if compact else _detail(dossier, user))
 
 
@@ -504,17 +494,17 @@ def _unit(code: str | None, *, field: str) -> OrgUnit | None:
 def dossier_list_api(request: HttpRequest, filters: Query[DossierFilter]) -> Any:
     """An applicant sees their own dossiers (drafts included); staff the dossiers of their units."""
     status = filters.status.value if filters.status else None
-    return key_dossiers(request, dossier_list_visible(user=_user(request), status=status, q=filters.q))
+    return key_dossiers(request, dossier_list_visible(user=user_of(request), status=status, q=filters.q))
 
 
 @router.get("/{ref}", response=DETAIL, summary="Get one dossier by its code (or a draft by its id)")
 def dossier_get_api(request: HttpRequest, ref: str) -> Status[object]:
-    user = _user(request)
+    user = user_of(request)
     try:
         dossier = dossier_get_by_ref(user=user, ref=ref)
         key_dossier_check(request, dossier)
     except DossierError as exc:
-        return _error(exc)
+        return rule_error(exc)
     dossier_read_record(user=user, dossier=dossier, via="API")  # the applicant's access ledger (issue 7)
     return Status(200, _detail(dossier, user))
 
@@ -530,7 +520,7 @@ def dossier_get_api(request: HttpRequest, ref: str) -> Status[object]:
 )
 def dossier_create_api(request: HttpRequest, payload: DraftIn) -> Status[object]:
     """Creates a draft for a published procedure; nothing reaches the agency until it is submitted."""
-    user = _user(request)
+    user = user_of(request)
     try:
         version = procedure_get_published(code=payload.procedure_code)
         if version is None:
@@ -549,7 +539,7 @@ def dossier_create_api(request: HttpRequest, payload: DraftIn) -> Status[object]
             address=payload.address,
         )
     except DossierError as exc:
-        return _error(exc)
+        return rule_error(exc)
     return Status(201, _detail(dossier, user))
 
 
@@ -578,7 +568,7 @@ def dossier_component_upload_api(
 ) -> Status[object]:
     """PDF, JPEG or PNG, checked by content (not by name); a refused file leaves nothing behind (422
     ``upload_*``). Allowed for the applicant's draft, a requested supplement, and scans at intake."""
-    user = _user(request)
+    user = user_of(request)
     try:
         dossier = dossier_get_by_ref(user=user, ref=ref)
         key_dossier_check(request, dossier)
@@ -586,7 +576,7 @@ def dossier_component_upload_api(
             dossier=dossier, actor=user, component_id=component_id, upload=file
         )
     except DossierError as exc:
-        return _error(exc)
+        return rule_error(exc)
     return Status(200, _component(component))
 
 

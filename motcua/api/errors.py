@@ -12,7 +12,9 @@ the code is stable, for client code to branch on. What each kind of bad request 
 - a body over the limit: 413 ``body_too_large`` (``motcua.api.middleware`` refuses most of them from
   ``Content-Length`` before reading anything; Django's ``RequestDataTooBig`` is caught here for the rest);
 - an ``HttpError`` of ninja or of a view: its status, with a code from the status (401 ``not_authenticated``,
-  403 ``csrf_failed`` / ``forbidden``, 429 ``too_many_requests``…) unless the exception carries a ``code``;
+  403 ``csrf_failed`` / ``forbidden``, 429 ``too_many_requests``…) unless the exception carries a ``code``
+  (``CodedHttpError``: a refused API key's ``api_key_*`` / ``rate_limited``, with its headers); every 401
+  carries the ``WWW-Authenticate`` challenge;
 - ``Http404``: 404 ``not_found``; a domain error (``CodedError``) a view let through: its status and code;
 - anything else: 500 ``server_error``, logged with its traceback, which never reaches the client.
 
@@ -34,7 +36,7 @@ from http import HTTPStatus
 from typing import Any, NoReturn
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
@@ -49,6 +51,9 @@ from .schemas import ErrorOut, ValidationErrorOut
 
 logger = logging.getLogger("motcua.api")
 
+#: The challenge of every 401 (RFC 9110 §11.6.1): a session or a bearer API key (``motcua.api.auth``).
+WWW_AUTHENTICATE = 'Bearer realm="motcua"'
+
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
 FORM_TYPES = (MULTIPART, "application/x-www-form-urlencoded")
@@ -60,6 +65,18 @@ class UnsupportedMediaType(Exception):
     def __init__(self, received: str, expected: str) -> None:
         super().__init__(received)
         self.received, self.expected = received, expected
+
+
+class CodedHttpError(HttpError):
+    """An ``HttpError`` the edge raises with its own stable ``code`` and response ``headers`` (for instance a
+    refused API key: ``Retry-After``, the 401 challenge); answered by ``install``'s ``HttpError`` handler."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status, message)
+        self.code = code
+        self.headers = headers or {}
 
 
 class JsonConstantRefused(ValueError):
@@ -136,6 +153,11 @@ def error_body(code: str, message: Any, **extra: Any) -> dict[str, Any]:
     return {"code": code, "message": str(message), **extra}
 
 
+def error_response(status: int, code: str, message: Any) -> JsonResponse:
+    """An error answered outside ninja (``motcua.api.middleware``), in the same shape and encoding."""
+    return JsonResponse(error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def json_invalid_message() -> str:
     return _("Nội dung gửi lên không phải JSON hợp lệ.")
 
@@ -189,13 +211,21 @@ def install(api: NinjaAPI) -> None:
         status = exc.status_code
         code = getattr(exc, "code", None)
         if code:
-            return answer(request, status, code, exc.message)
-        if status == 403 and exc.message == "CSRF check Failed":
+            response = answer(request, status, code, exc.message)
+        elif status == 403 and exc.message == "CSRF check Failed":
             message = _(
                 "Thiếu hoặc sai mã chống giả mạo (CSRF): gửi tiêu đề X-CSRFToken bằng giá trị cookie csrftoken."
             )
-            return answer(request, 403, "csrf_failed", message)
-        return answer(request, status, STATUS_CODES.get(status, f"http_{status}"), status_message(status))
+            response = answer(request, 403, "csrf_failed", message)
+        else:  # ninja's own, e.g. AuthenticationError: neither a key nor a session (401 not_authenticated)
+            response = answer(
+                request, status, STATUS_CODES.get(status, f"http_{status}"), status_message(status)
+            )
+        for name, value in getattr(exc, "headers", {}).items():
+            response[name] = value
+        if status == 401 and "WWW-Authenticate" not in response:
+            response["WWW-Authenticate"] = WWW_AUTHENTICATE
+        return response
 
     def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
         from django.conf import settings

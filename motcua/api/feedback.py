@@ -450,6 +450,10 @@ def _current_unit(code: str | None) -> OrgUnit | None:
     return orgunit_current_units().filter(code=code.strip().upper()).first()
 
 
+def _unit_not_found(code: str) -> Status[object]:
+    return error(422, "unit_not_found", _("Không tìm thấy đơn vị có mã %(code)s.") % {"code": code})
+
+
 PUBLIC_ERRORS: dict[int, type[Schema]] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 STAFF_ERRORS: dict[int, type[Schema]] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
@@ -547,9 +551,7 @@ STAFF_ACTION = {200: FeedbackStaffOut, **STAFF_ERRORS}
 def feedback_route_api(request: HttpRequest, feedback_id: Id, payload: FeedbackRouteIn) -> Status[object]:
     unit = _current_unit(payload.unit_code)
     if payload.unit_code and unit is None:
-        return error(
-            422, "unit_not_found", _("Không tìm thấy đơn vị có mã %(code)s.") % {"code": payload.unit_code}
-        )
+        return _unit_not_found(payload.unit_code)
     return _handle(
         request,
         feedback_id,
@@ -743,9 +745,7 @@ def feedback_submit_api(request: HttpRequest, payload: FeedbackIn) -> Status[obj
     client address (the portal's limit, shared). The contact is personal data: never published."""
     unit = _current_unit(payload.unit_code)
     if payload.unit_code and unit is None:
-        return error(
-            422, "unit_not_found", _("Không tìm thấy đơn vị có mã %(code)s.") % {"code": payload.unit_code}
-        )
+        return _unit_not_found(payload.unit_code)
     try:
         f = feedback_submit(
             subject_kind=payload.subject_kind.value,

@@ -2,30 +2,30 @@
 
 No login. The second factor is the last 4 digits of the applicant's phone (or, without a phone, of their
 personal ID or tax code). An unknown code and a wrong second factor get the same 404, and no personal data
-is ever answered. Attempts are limited per client address and per code with the portal's counters (the two
-faces share one budget): ``MOTCUA_STATUS_LOOKUP_LIMIT`` in ``MOTCUA_STATUS_LOOKUP_WINDOW`` seconds, by
-default 10 in 10 minutes; past it, 429 ``rate_limited`` with ``Retry-After``.
+is ever answered. Attempts are limited per client address and per code by
+``motcua.dossiers.portal_selectors.public_status_attempt``, the portal's page's counters (the two faces
+share one budget): ``MOTCUA_STATUS_LOOKUP_LIMIT`` in ``MOTCUA_STATUS_LOOKUP_WINDOW`` seconds, by default 10
+in 10 minutes; past it, 429 ``rate_limited`` with ``Retry-After``.
 """
 
 import datetime as dt
-import hashlib
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from motcua.dossiers.portal_selectors import dossier_public_status, normalize_public_code
+from motcua.dossiers.errors import StatusLookupLimited
+from motcua.dossiers.portal_selectors import (
+    dossier_public_status,
+    normalize_public_code,
+    public_status_attempt,
+)
 from motcua.dossiers.status import DossierStatus
 
-from .conventions import ApiIn, ErrorOut, client_ip, error
+from .conventions import ApiIn, ErrorOut, client_ip, error, rule_error
 
 router = Router()
-
-LIMIT = 10
-WINDOW_SECONDS = 600
 
 
 class StatusLookupIn(ApiIn):
@@ -52,31 +52,6 @@ class PublicStatusOut(Schema):
     returned_at: dt.datetime | None
 
 
-def _limits() -> tuple[int, int]:
-    return (
-        int(getattr(settings, "MOTCUA_STATUS_LOOKUP_LIMIT", LIMIT)),
-        int(getattr(settings, "MOTCUA_STATUS_LOOKUP_WINDOW", WINDOW_SECONDS)),
-    )
-
-
-def _hit(key: str, window: int) -> int:
-    cache.add(key, 0, timeout=window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr: start a new window
-        cache.set(key, 1, timeout=window)
-        return 1
-
-
-def _too_many(request: HttpRequest, code: str) -> bool:
-    """One attempt counted on the portal's keys (per address, per code)."""
-    limit, window = _limits()
-    by_ip = _hit(f"motcua:status-lookup:ip:{client_ip(request)}", window)
-    digest = hashlib.sha256(code.encode()).hexdigest()[:32]
-    by_code = _hit(f"motcua:status-lookup:code:{digest}", window) if code else 0
-    return by_ip > limit or by_code > limit
-
-
 @router.post(
     "",
     response={200: PublicStatusOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
@@ -87,15 +62,11 @@ def status_lookup_api(
 ) -> Status[object]:
     """A POST so that the digits stay out of URLs and logs."""
     code = normalize_public_code(payload.code)
-    if _too_many(request, code):
-        _limit, window = _limits()
-        response["Retry-After"] = str(window)
-        return error(
-            429,
-            "rate_limited",
-            _("Bạn đã tra cứu quá nhiều lần. Vì an toàn, vui lòng thử lại sau %(minutes)s phút.")
-            % {"minutes": max(1, window // 60)},
-        )
+    try:
+        public_status_attempt(client=client_ip(request), code=code)
+    except StatusLookupLimited as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return rule_error(exc)
     found = dossier_public_status(code=code, secret=payload.secret)
     if found is None:
         return error(404, "dossier_not_found", _("Không tìm thấy hồ sơ với mã và 4 chữ số đã nhập."))

@@ -22,10 +22,10 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 
-from .errors import JSON, MULTIPART, STATUS_CODES, body_too_large_message, error_body, status_message
+from .errors import JSON, MULTIPART, STATUS_CODES, body_too_large_message, error_response, status_message
 
 logger = logging.getLogger("motcua.api")
 
@@ -89,8 +89,7 @@ class ApiErrorMiddleware:
         limit = body_limit(request)
         if limit is None or _content_length(request) <= limit:
             return None
-        body = error_body("body_too_large", body_too_large_message(limit))
-        return JsonResponse(body, status=413, json_dumps_params={"ensure_ascii": False})
+        return error_response(413, "body_too_large", body_too_large_message(limit))
 
     @staticmethod
     def _refuse_nul(request: HttpRequest) -> HttpResponse | None:
@@ -99,14 +98,12 @@ class ApiErrorMiddleware:
         values = [request.path_info, *(v for _, vs in request.GET.lists() for v in vs)]
         if not any("\x00" in value for value in values):
             return None
-        body = error_body("request_invalid", _("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."))
-        return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
+        return error_response(422, "request_invalid", _("Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL)."))
 
     @staticmethod
     def _as_json(response: HttpResponseBase) -> HttpResponse:
         status = response.status_code
-        body = error_body(STATUS_CODES.get(status, f"http_{status}"), status_message(status))
-        answer = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+        answer = error_response(status, STATUS_CODES.get(status, f"http_{status}"), status_message(status))
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):
             if header in response:
                 answer[header] = response[header]

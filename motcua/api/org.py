@@ -11,8 +11,7 @@ from ninja.pagination import paginate
 from motcua.org.models import OrgUnit, OrgUnitKind
 from motcua.org.selectors import orgunit_get_by_code, orgunit_list
 
-from .schemas import ErrorOut as ErrorOut  # re-exported: the older routers import it from here
-from .schemas import PageNumberPagination
+from .schemas import ErrorOut, PageNumberPagination
 
 router = Router()
 

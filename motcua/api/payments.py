@@ -24,8 +24,7 @@ from motcua.payments.selectors import order_transactions
 from motcua.payments.services import payment_order_for, vnpay_start
 
 from .auth import api_auth, key_dossier_check
-from .dossiers import _error, _user
-from .org import ErrorOut
+from .conventions import ErrorOut, error, rule_error, user_of
 
 router = Router(auth=api_auth("payments:read"))
 
@@ -97,14 +96,14 @@ def _out(dossier_code: str | None, fee_status: str, order: PaymentOrder | None) 
 @router.get("/{ref}/payment", response={200: PaymentOut, **ERRORS}, summary="The dossier's payment order")
 def payment_get_api(request: HttpRequest, ref: str) -> Status[object]:
     """Fee status, the payment order (none when nothing is due) and its gateway transactions."""
-    user = _user(request)
+    user = user_of(request)
     try:
         dossier = dossier_get_by_ref(user=user, ref=ref)
         key_dossier_check(request, dossier)
         order = payment_order_for(dossier, actor=user)
         dossier.refresh_from_db(fields=["fee_status"])
     except DossierError as exc:
-        return _error(exc)
+        return rule_error(exc)
     return Status(200, _out(dossier.code, dossier.fee_status, order))
 
 
@@ -117,22 +116,16 @@ def payment_get_api(request: HttpRequest, ref: str) -> Status[object]:
 def payment_vnpay_api(request: HttpRequest, ref: str) -> Status[object]:
     """Opens a gateway transaction for the open order; send the browser to ``payment_url``. Only the
     applicant of the dossier may pay online through this endpoint."""
-    user = _user(request)
+    user = user_of(request)
     try:
         dossier = dossier_get_by_ref(user=user, ref=ref)
         key_dossier_check(request, dossier)
         if dossier.applicant_id != user.pk:
-            return Status(
-                403,
-                {
-                    "code": "action_not_allowed",
-                    "message": _("Chỉ người nộp hồ sơ được thanh toán trực tuyến."),
-                },
-            )
+            return error(403, "action_not_allowed", _("Chỉ người nộp hồ sơ được thanh toán trực tuyến."))
         order = payment_order_for(dossier, actor=user)
         if order is None:
             raise NothingToPay(_("Hồ sơ không có khoản phí, lệ phí cần thanh toán."))
         url = vnpay_start(order=order, ip_addr=str(request.META.get("REMOTE_ADDR") or ""), actor=user)
     except DossierError as exc:
-        return _error(exc)
+        return rule_error(exc)
     return Status(200, {"order_id": order.pk, "amount": order.amount, "payment_url": url})

@@ -26,20 +26,25 @@ from ninja.responses import Status
 from motcua.core.blobs import blob_exists, blob_response
 from motcua.core.uploads import KIND_PDF, UploadRejected, check_upload
 from motcua.dossiers.access import dossier_visible_queryset
-from motcua.results.access import may_manage_result, results_of_holder, results_visible_to_staff
+from motcua.results.access import (
+    may_manage_result,
+    results_manager,
+    results_of_holder,
+    results_visible_to_staff,
+)
 from motcua.results.codes import normalise_code
 from motcua.results.errors import ResultError
 from motcua.results.models import IssuedResult, ResultKind, ResultStatus, RevokeReason, VerificationOutcome
 from motcua.results.services import (
     Verdict,
     client_fingerprint,
+    result_file_read_record,
     result_revoke,
     result_supersede,
     result_verify_code,
     result_verify_upload,
     verification_allowed,
 )
-from motcua.wallet.services import ledger_record
 
 from .auth import api_auth, key_dossiers, key_unit_ids
 from .conventions import (
@@ -205,7 +210,7 @@ def _mine(r: IssuedResult) -> dict[str, Any]:
     }
 
 
-def _staff(r: IssuedResult, user: Any) -> dict[str, Any]:
+def _staff(r: IssuedResult, *, can_manage: bool) -> dict[str, Any]:
     return {
         **_mine(r),
         "holder_kind": r.holder_kind,
@@ -216,7 +221,7 @@ def _staff(r: IssuedResult, user: Any) -> dict[str, Any]:
         "attempts": r.attempts,
         "last_error": r.last_error,
         "created_at": r.created_at,
-        "can_manage": may_manage_result(user, r),
+        "can_manage": can_manage,
     }
 
 
@@ -239,6 +244,13 @@ def _verdict(verdict: Verdict) -> dict[str, Any]:
             "signer_fingerprint": sig.signer_fingerprint,
         },
     }
+
+
+def _verifier(request: HttpRequest) -> str | None:
+    """Count one verification of the client (the portal's budget, shared): its fingerprint, or None when it
+    is over the limit."""
+    client = client_fingerprint(client_ip(request))
+    return client if verification_allowed(client) else None
 
 
 def _limited() -> Status[object]:
@@ -265,6 +277,12 @@ def _staff_result(request: HttpRequest, user: Any, code: str) -> IssuedResult | 
     return _registry(request, user).filter(code=normalise_code(code)).first()
 
 
+def _staff_answer(request: HttpRequest, user: Any, result: IssuedResult) -> dict[str, Any]:
+    """A result a service just changed, read again from the registry (its links as they are now)."""
+    fresh = _staff_result(request, user, result.code) or result
+    return _staff(fresh, can_manage=may_manage_result(user, fresh))
+
+
 # -- public verification -------------------------------------------------------------------------------
 
 
@@ -277,8 +295,7 @@ def result_verify_code_api(request: HttpRequest, code: str) -> Status[object]:
     """The registered file is checked (signature, hash, status) and the verdict answered — also when it is
     not authentic (revoked, superseded, broken): ``authentic`` and ``reasons`` say so. An unknown code is a
     404 ``result_not_found``."""
-    client = client_fingerprint(client_ip(request))
-    if not verification_allowed(client):
+    if (client := _verifier(request)) is None:
         return _limited()
     verdict = result_verify_code(code=code, client=client)
     if verdict.result is None:
@@ -299,8 +316,7 @@ def result_verify_upload_api(request: HttpRequest, file: File[UploadedFile]) -> 
     except UploadRejected as exc:
         if exc.code not in _VERIFY_ANYWAY:
             return error(422, exc.code, exc.message)
-    client = client_fingerprint(client_ip(request))
-    if not verification_allowed(client):
+    if (client := _verifier(request)) is None:
         return _limited()
     file.seek(0)
     verdict = result_verify_upload(data=bytes(file.read(MAX_VERIFY_BYTES + 1)), client=client)
@@ -351,7 +367,8 @@ def registry_list_api(request: HttpRequest, filters: Query[RegistryFilter]) -> A
         rows = rows.filter(Q(code=normalise_code(q)) | Q(dossier__code=q.upper()))
     if filters.status:
         rows = rows.filter(status=filters.status.value)
-    return PageHook(rows, lambda page: [_staff(r, user) for r in page])
+    may_manage = results_manager(user)
+    return PageHook(rows, lambda page: [_staff(r, can_manage=may_manage(r)) for r in page])
 
 
 @router.get(
@@ -365,7 +382,7 @@ def registry_get_api(request: HttpRequest, code: str) -> Status[object]:
     result = _staff_result(request, user, code)
     if result is None:
         return _not_found()
-    body = _staff(result, user)
+    body = _staff(result, can_manage=may_manage_result(user, result))
     body["verifications"] = [
         {"at": v.at, "method": v.method, "outcome": v.outcome, "reason": v.reason}
         for v in result.verifications.all()[:20]
@@ -386,16 +403,7 @@ def registry_file_api(request: HttpRequest, code: str) -> Any:
     result = _staff_result(request, user, code)
     if result is None or not result.file or not blob_exists(result.file):
         return _not_found()
-    ledger_record(
-        subject_kind=result.holder_kind,
-        subject_key=result.holder_key,
-        kind="document_read",
-        actor=user,
-        purpose=_("Tải kết quả đã cấp %(code)s") % {"code": result.code},
-        unit=result.signer_unit,
-        dossier_code=result.dossier.code or "",
-        source=result.code,
-    )
+    result_file_read_record(result=result, reader=user)
     return blob_response(result.file, filename=result.filename, content_type="application/pdf")
 
 
@@ -427,7 +435,7 @@ def registry_revoke_api(request: HttpRequest, code: str, payload: RevokeIn) -> S
         result = result_revoke(result=result, actor=user, reason=payload.reason.value, note=payload.note)
     except ResultError as exc:
         return rule_error(exc)
-    return Status(200, _staff(_staff_result(request, user, result.code) or result, user))
+    return Status(200, _staff_answer(request, user, result))
 
 
 @router.post(
@@ -455,4 +463,4 @@ def registry_supersede_api(request: HttpRequest, code: str, payload: SupersedeIn
         )
     except ResultError as exc:
         return rule_error(exc)
-    return Status(201, _staff(_staff_result(request, user, new.code) or new, user))
+    return Status(201, _staff_answer(request, user, new))

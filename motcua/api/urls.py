@@ -6,12 +6,12 @@ from ninja import Schema
 
 import motcua
 
-from .auth import install as install_auth_errors
 from .catalogue import router as catalogue_router
 from .errors import MotcuaAPI
 from .org import router as org_router
 
-# Every error answers {code, message}, and the OpenAPI document declares them (motcua.api.errors).
+# Every error answers {code, message} — refused API keys and missing credentials (401/403/429) included —
+# and the OpenAPI document declares them (motcua.api.errors).
 api = MotcuaAPI(
     title="motcua API",
     version="1",
@@ -20,7 +20,6 @@ api = MotcuaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
-install_auth_errors(api)  # refused keys and missing credentials answer {code, message} (401/403/429)
 
 
 class ApiRoot(Schema):

@@ -26,26 +26,17 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from motcua.accounts.models import AccountKind, User
+from motcua.accounts.models import User
 from motcua.catalogue.choices import DocumentType
 from motcua.core.blobs import blob_exists, blob_response
-from motcua.dossiers.access import dossier_can
 from motcua.dossiers.errors import DossierError
-from motcua.dossiers.models import Dossier
 from motcua.dossiers.portal_selectors import dossier_get_by_ref
-from motcua.dossiers.status import DossierAction, DossierStatus
 from motcua.integrations.access import OUTCOME_LABELS, ledger_entries_for
 from motcua.wallet.errors import WalletError
 from motcua.wallet.models import AccessEntry, AccessKind, DocumentOrigin, StoredDocument
-from motcua.wallet.owners import owner_of_dossier, owner_of_user
-from motcua.wallet.selectors import (
-    validity,
-    wallet_document_get,
-    wallet_documents,
-    wallet_offers_for_dossier,
-    wallet_uses,
-)
-from motcua.wallet.services import ledger_record, wallet_remove, wallet_reuse, wallet_upload
+from motcua.wallet.owners import owner_of_user
+from motcua.wallet.selectors import validity, wallet_document_get, wallet_documents, wallet_uses
+from motcua.wallet.services import wallet_offers_show, wallet_remove, wallet_reuse, wallet_upload
 
 from .auth import api_auth, key_dossier_check
 from .conventions import ApiIn, ErrorOut, PageHook, error, file_response, rule_error, user_of
@@ -57,9 +48,6 @@ reuse_router = Router()
 
 READ = api_auth("dossiers:read")
 WRITE = api_auth("dossiers:apply")
-
-#: Dossier states in which staff reuse documents for the applicant (the back office's counter page).
-AT_INTAKE = (DossierStatus.AWAITING_INTAKE, DossierStatus.RECEIVED)
 
 
 def _validity_label(state: str) -> str:
@@ -326,15 +314,6 @@ def wallet_access_log_api(request: HttpRequest) -> Any:
 # -- reuse in a dossier --------------------------------------------------------------------------------
 
 
-def _offers_allowed(user: User, dossier: Dossier) -> bool:
-    """The applicant on their own dossier; staff at intake with the right to receive or route it."""
-    if user.kind != AccountKind.STAFF:
-        return dossier.applicant_id == user.pk
-    return dossier.status in AT_INTAKE and (
-        dossier_can(user, dossier, DossierAction.RECEIVE) or dossier_can(user, dossier, DossierAction.ROUTE)
-    )
-
-
 @reuse_router.get(
     "/{ref}/reuse-offers",
     response={200: list[OfferOut], 404: ErrorOut},
@@ -350,20 +329,7 @@ def reuse_offers_api(request: HttpRequest, ref: str) -> Status[object]:
         key_dossier_check(request, dossier)
     except DossierError as exc:
         return rule_error(exc)
-    offers = wallet_offers_for_dossier(dossier=dossier) if _offers_allowed(user, dossier) else {}
-    owner = owner_of_dossier(dossier)
-    if offers and owner is not None and user.kind == AccountKind.STAFF:
-        ledger_record(
-            subject_kind=owner.kind,
-            subject_key=owner.key,
-            kind=AccessKind.STORE_READ,
-            actor=user,
-            purpose=_("Tiếp nhận hồ sơ %(code)s: đề xuất dùng lại giấy tờ đã có")
-            % {"code": dossier.code or ""},
-            unit=dossier.receiving_point,
-            dossier_code=dossier.code or "",
-            source="kho-du-lieu",
-        )
+    offers = wallet_offers_show(dossier=dossier, viewer=user) or {}
     names = dict(dossier.components.values_list("pk", "name"))
     return Status(
         200,

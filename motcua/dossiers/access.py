@@ -10,6 +10,7 @@ may not see is reported as not found, so denials do not reveal that it exists.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,10 +83,23 @@ def dossier_visible_queryset(user: User) -> QuerySet[Dossier]:
     units = scope.visible_units
     if not units:
         return base.none()
+    return dossiers_linked_to_units(staff_view, units)
+
+
+def dossiers_linked_to_units(dossiers: QuerySet[Dossier], units: Collection[int]) -> QuerySet[Dossier]:
+    """``dossiers`` received at, resolved by or with a step in one of ``units``: the three links of the staff
+    visibility rule (also how an API key limited to units narrows what its owner sees)."""
     stepped = DossierStep.objects.filter(unit_id__in=units).values("dossier_id")
-    return staff_view.filter(
+    return dossiers.filter(
         Q(receiving_point_id__in=units) | Q(resolving_unit_id__in=units) | Q(pk__in=stepped)
     )
+
+
+def dossier_linked_to_units(dossier: Dossier, units: Collection[int]) -> bool:
+    """The rule of ``dossiers_linked_to_units`` for one dossier already loaded (at most one small query)."""
+    if dossier.receiving_point_id in units or dossier.resolving_unit_id in units:
+        return True
+    return bool(units) and DossierStep.objects.filter(dossier=dossier, unit_id__in=units).exists()
 
 
 def dossier_visible_to(user: User, dossier: Dossier) -> bool:
@@ -97,12 +111,7 @@ def dossier_visible_to(user: User, dossier: Dossier) -> bool:
     if dossier.status == DossierStatus.DRAFT:
         return False
     scope = staff_scope(user)
-    if scope.sees_all:
-        return True
-    units = scope.visible_units
-    if dossier.receiving_point_id in units or dossier.resolving_unit_id in units:
-        return True
-    return bool(units) and DossierStep.objects.filter(dossier=dossier, unit_id__in=units).exists()
+    return scope.sees_all or dossier_linked_to_units(dossier, scope.visible_units)
 
 
 #: The columns ``dossier_visible_to`` reads (and the key): enough to find a dossier for a transition, whose

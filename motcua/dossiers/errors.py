@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from motcua.core.errors import RuleError
 
 
@@ -46,3 +48,18 @@ class DossierStorageUnavailable(DossierError):
 
     code = "storage_unavailable"
     http_status = 503
+
+
+class StatusLookupLimited(DossierError):
+    """Too many attempts at the public status from one address or for one code
+    (``portal_selectors.public_status_attempt``): nothing was looked up. ``retry_after``: seconds to wait."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(
+            _("Bạn đã tra cứu quá nhiều lần. Vì an toàn, vui lòng thử lại sau %(minutes)s phút."),
+            minutes=max(1, retry_after // 60),
+        )
+        self.retry_after = retry_after

@@ -8,12 +8,15 @@ the one exception: it finds a dossier by its code plus a second factor and retur
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +26,17 @@ from motcua.calendar.errors import CalendarError
 from motcua.org.models import OrgUnit
 
 from .access import dossier_get_for_user, dossier_visible_queryset
-from .errors import DossierNotFound
+from .errors import DossierNotFound, StatusLookupLimited
 from .models import Dossier, DossierComponent, DossierEvent, DossierPause, DossierStep, PauseKind
 from .procedure import calendar_for, supplement_deadline
 from .status import FINAL_STATES, DossierAction, DossierStatus
 
 #: How many trailing digits of the applicant's phone (or ID / tax code) the public status page asks for.
 PUBLIC_SECRET_DIGITS = 4
+#: Attempts at the public status per client address and per code in one window (seconds), unless the
+#: settings ``MOTCUA_STATUS_LOOKUP_LIMIT`` / ``MOTCUA_STATUS_LOOKUP_WINDOW`` say otherwise.
+PUBLIC_STATUS_LIMIT = 10
+PUBLIC_STATUS_WINDOW = 600
 #: Working days the applicant has to hand in a requested supplement (regulations §1).
 #: Timeline actions that are internal to the agencies and not shown to the applicant.
 INTERNAL_ACTIONS = frozenset({DossierAction.ASSIGN})
@@ -304,3 +311,26 @@ def dossier_public_status(*, code: str, secret: str) -> PublicStatus | None:
         finished_at=dossier.finished_at,
         returned_at=dossier.returned_at,
     )
+
+
+def _hit(key: str, window: int) -> int:
+    """Count one attempt in ``key``'s fixed window (Django's cache) and return the count so far."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr: start a new window
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def public_status_attempt(*, client: str, code: str) -> None:
+    """Count one attempt at the public status from ``client`` (its address) for ``code`` (normalised);
+    raise ``StatusLookupLimited`` once either is over the limit in the window. Call it before
+    ``dossier_public_status``. The portal's page and the API count on the same keys: one budget for both."""
+    limit = int(getattr(settings, "MOTCUA_STATUS_LOOKUP_LIMIT", PUBLIC_STATUS_LIMIT))
+    window = int(getattr(settings, "MOTCUA_STATUS_LOOKUP_WINDOW", PUBLIC_STATUS_WINDOW))
+    by_ip = _hit(f"motcua:status-lookup:ip:{client}", window)
+    digest = hashlib.sha256(code.encode()).hexdigest()[:32]  # any characters, a safe cache key
+    by_code = _hit(f"motcua:status-lookup:code:{digest}", window) if code else 0
+    if by_ip > limit or by_code > limit:
+        raise StatusLookupLimited(retry_after=window)

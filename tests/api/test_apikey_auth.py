@@ -254,7 +254,13 @@ def test_bad_keys_are_401_and_change_nothing(client, people, system, two_dossier
 
 
 def test_no_credentials_is_401_in_the_api_shape(client, version):
-    assert_error(client.get(BASE), 401, "not_authenticated")
+    refused = client.get(BASE)
+    assert_error(refused, 401, "not_authenticated")
+    assert refused["WWW-Authenticate"] == 'Bearer realm="motcua"'  # the challenge, without an error
+    assert refused.json()["message"] == "Cần đăng nhập hoặc gửi khóa API để dùng chức năng này."
+    english = client.get(BASE, HTTP_ACCEPT_LANGUAGE="en")
+    assert_error(english, 401, "not_authenticated")
+    assert english.json()["message"] != refused.json()["message"]  # in the request's language
 
 
 def test_rate_limit_429_with_retry_after_then_the_next_window(client, people, system, two_dossiers, clock):

@@ -179,6 +179,22 @@ def test_published_answers_search_pagination_and_queries(
     assert_error(client.get(BASE, {"q": "x" * 101}), 422, "request_invalid")
 
 
+def test_the_handling_queue_page_costs_the_same_whatever_its_rows(
+    client, people, clock, django_assert_max_num_queries
+):
+    clock(vn(2026, 3, 9, 9, 0))
+    for i in range(3):
+        feedback_submit(
+            subject_kind="unit", unit=OrgUnit.objects.get(code="H56.19"), title=f"Chậm trả kết quả {i}",
+            content="Nội dung", sender_name="Trần Thị Bình", phone=f"09123400{i:02d}", consent=True,
+        )  # fmt: skip
+    client.force_login(people["specialist"])
+    with django_assert_max_num_queries(5):  # session, account, the officer's roles, count, page
+        queue = client.get(f"{BASE}/handling").json()
+    assert queue["count"] == 3 and len(queue["items"]) == 3
+    assert all(item["handling_unit"]["code"] == "H56.19" and item["due"]["at"] for item in queue["items"])
+
+
 def test_vote_once_per_account(client, people, clock):
     clock(vn(2026, 3, 9, 9, 0))
     (f,) = published(people)

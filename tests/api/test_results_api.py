@@ -139,3 +139,22 @@ def test_the_staff_registry(client, issued, people):
     )  # fmt: skip
     issued.refresh_from_db()
     assert issued.status == ResultStatus.VALID
+
+
+def test_a_registry_page_costs_the_same_whatever_its_rows(
+    client, issued, people, django_assert_max_num_queries
+):
+    """A leader's page: who may revoke is decided once for the page, not once per result."""
+    for i in range(2):  # two re-issues of the same dossier's result (copies: no signing needed)
+        copy = IssuedResult.objects.get(pk=issued.pk)
+        copy.pk = None
+        copy.code, copy.sha256, copy.replaces = f"KQ00000000000{i}", str(i) * 64, issued
+        copy.save(force_insert=True)
+    client.force_login(people["leader"])
+    # session, account, the leader's roles and their units' subtree (visibility), count, page, and the
+    # subtree of the units they lead (who may revoke)
+    with django_assert_max_num_queries(7):
+        page = client.get(f"{BASE}/registry").json()
+    assert page["count"] == 3 and len(page["items"]) == 3
+    assert all(item["can_manage"] is True for item in page["items"])
+    assert {item["replaces"] for item in page["items"]} == {None, issued.code}

@@ -151,6 +151,22 @@ def test_public_status_by_code_and_four_digits(client, people, version, clock, s
     assert lookup(client, "H56.40-111111-0000", digits, REMOTE_ADDR="203.0.113.5").status_code == 404
 
 
+def test_the_portal_page_and_the_api_share_one_budget(client, people, version, clock, settings):
+    """Attempts on ``/tra-cuu-ho-so/`` count against the API's look-up (and the other way round): a client
+    cannot double its attempts by switching faces."""
+    clock(vn(2026, 3, 2, 9, 0))
+    d = submitted(people, version)
+    digits = "".join(ch for ch in d.applicant_phone if ch.isdigit())[-4:]
+    settings.MOTCUA_STATUS_LOOKUP_LIMIT = 2
+    for _attempt in range(2):
+        assert client.post("/tra-cuu-ho-so/", {"ma": d.code, "so": digits}).status_code == 200
+    limited = lookup(client, d.code, digits)
+    body = assert_error(limited, 429, "rate_limited")
+    assert "10 phút" in body["message"] and limited["Retry-After"] == "600"
+    page = client.post("/tra-cuu-ho-so/", {"ma": d.code, "so": digits})
+    assert page.status_code == 429 and "Bạn đã tra cứu quá nhiều lần" in page.content.decode()
+
+
 # -- an API key limited to units -----------------------------------------------------------------------
 
 

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.core.blobs import put_blob
 from motcua.dossiers.models import ComponentOrigin
+from motcua.org.models import OrgUnit
 from motcua.wallet.models import AccessEntry, DocumentOrigin, OwnerKind, StoredDocument
-from motcua.wallet.services import document_store
+from motcua.wallet.services import document_store, ledger_record
 from tests.wallet import conftest as wallet_fixtures
 from tests.wallet.conftest import apply_online, component, draft, pdf_bytes, pdf_file
 
@@ -144,3 +145,19 @@ def test_the_access_ledger_shows_staff_reads(client, people, second_version, tod
     assert log["items"][0]["dossier_code"] == d.code and log["items"][0]["unit_name"]
     client.force_login(people["citizen2"])
     assert client.get(f"{BASE}/access-log").json()["count"] == 0
+
+
+def test_my_access_log_page_costs_the_same_whatever_its_rows(
+    client, people, today, django_assert_max_num_queries
+):
+    for i in range(3):
+        ledger_record(
+            subject_kind=OwnerKind.PERSON, subject_key=people["citizen"].personal_id, kind="store_read",
+            actor=people["officer"], purpose=f"Tiếp nhận hồ sơ {i}", unit=OrgUnit.objects.get(code="H56.40"),
+            dossier_code=f"H56.40-260302-000{i}",
+        )  # fmt: skip
+    client.force_login(people["citizen"])
+    with django_assert_max_num_queries(4):  # session, account, count, page
+        log = client.get(f"{BASE}/access-log").json()
+    assert log["count"] == 3 and len(log["items"]) == 3
+    assert all(item["unit_name"] and item["kind_label"] and item["audit_seq"] for item in log["items"])

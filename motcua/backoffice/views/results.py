@@ -28,8 +28,12 @@ from motcua.results.access import may_digitise_at, may_manage_result, results_vi
 from motcua.results.codes import normalise_code
 from motcua.results.errors import ResultError
 from motcua.results.models import IssuedResult, ResultKind, ResultStatus, RevokeReason
-from motcua.results.services import result_digitise_paper, result_revoke, result_supersede
-from motcua.wallet.services import ledger_record
+from motcua.results.services import (
+    result_digitise_paper,
+    result_file_read_record,
+    result_revoke,
+    result_supersede,
+)
 
 from ..access import staff_required
 from .dossiers.common import dossier_or_404, officer
@@ -161,17 +165,7 @@ def result_download(request: HttpRequest, code: str) -> HttpResponse:
     result = _result_or_404(request, code)
     if not result.file:
         raise Http404(_g("Kết quả chưa có tệp ký số."))
-    user = officer(request)
-    ledger_record(
-        subject_kind=result.holder_kind,
-        subject_key=result.holder_key,
-        kind="document_read",
-        actor=user,
-        purpose=_g("Tải kết quả đã cấp %(code)s") % {"code": result.code},
-        unit=result.signer_unit,
-        dossier_code=result.dossier.code or "",
-        source=result.code,
-    )
+    result_file_read_record(result=result, reader=officer(request))
     response = blob_response(result.file, filename=result.filename, content_type="application/pdf")
     return response  # type: ignore[return-value]  # a FileResponse, streamed
 

@@ -27,24 +27,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.models import User
 from motcua.catalogue.spec import ProcedureSpec
 from motcua.core.validators import validate_cccd, validate_mst
-from motcua.dossiers.access import dossier_can
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import ApplicantKind, Dossier
 from motcua.dossiers.services import dossier_component_attach
-from motcua.dossiers.status import DossierAction, DossierStatus
 from motcua.org.models import OrgUnit
 from motcua.wallet.errors import WalletError
 from motcua.wallet.models import AccessKind, StoredDocument
 from motcua.wallet.owners import Owner, owner_of, owner_of_dossier
-from motcua.wallet.selectors import wallet_offers_for_dossier, wallet_offers_for_positions
-from motcua.wallet.services import ledger_record, wallet_reuse
+from motcua.wallet.selectors import wallet_offers_for_positions
+from motcua.wallet.services import ledger_record, wallet_offers_show, wallet_reuse
 
 from .. import forms as f
 from ..access import staff_required
 from .dossiers.common import dossier_or_404, officer
-
-#: The states in which the officer digitises or reuses components (the attach service's rule).
-AT_INTAKE = (DossierStatus.AWAITING_INTAKE, DossierStatus.RECEIVED)
 
 
 def offer_label(document: StoredDocument) -> str:
@@ -213,22 +208,8 @@ def _render_dossier_store(
     user = officer(request)
     owner = owner_of_dossier(dossier)
     # Only the one-stop officers who may attach to this dossier now see (and are logged reading) the store.
-    at_intake = dossier.status in AT_INTAKE and (
-        dossier_can(user, dossier, DossierAction.RECEIVE) or dossier_can(user, dossier, DossierAction.ROUTE)
-    )
-    offers = wallet_offers_for_dossier(dossier=dossier) if at_intake else {}
-    if offers and owner is not None:
-        ledger_record(
-            subject_kind=owner.kind,
-            subject_key=owner.key,
-            kind=AccessKind.STORE_READ,
-            actor=user,
-            purpose=_("Tiếp nhận hồ sơ %(code)s: đề xuất dùng lại giấy tờ đã có")
-            % {"code": dossier.code or ""},
-            unit=dossier.receiving_point,
-            dossier_code=dossier.code or "",
-            source="kho-du-lieu",
-        )
+    shown = wallet_offers_show(dossier=dossier, viewer=user)
+    at_intake, offers = shown is not None, shown or {}
     rows = []
     for c in dossier.components.all():
         form = bound[1] if bound is not None and bound[0] == c.pk else ScanForm(prefix=f"c{c.pk}")

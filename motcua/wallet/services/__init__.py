@@ -2,6 +2,7 @@
 
 from .harvest import wallet_harvest, wallet_on_event
 from .ledger import ledger_record
+from .offers import wallet_offers_show
 from .remove import wallet_remove
 from .reuse import wallet_reuse
 from .store import document_store
@@ -12,6 +13,7 @@ __all__ = [
     "document_store",
     "ledger_record",
     "wallet_harvest",
+    "wallet_offers_show",
     "wallet_on_event",
     "wallet_remove",
     "wallet_reuse",
