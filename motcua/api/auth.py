@@ -27,7 +27,6 @@ import math
 from functools import cache
 from typing import Any, NoReturn
 
-from django.core.cache import cache as django_cache
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -37,6 +36,7 @@ from ninja.security import APIKeyHeader, django_auth
 from motcua.accounts.models import AccountKind, ApiKey, User
 from motcua.accounts.models_apikeys import API_OPERATIONS
 from motcua.accounts.services_apikeys import apikey_check
+from motcua.core.ratelimit import count_attempt
 from motcua.dossiers.access import StaffScope, dossier_linked_to_units, dossiers_linked_to_units, staff_scope
 from motcua.dossiers.errors import ActionNotAllowed, DossierNotFound
 from motcua.dossiers.models import Dossier
@@ -73,20 +73,14 @@ def rate_limit_wait(key: ApiKey, *, now: float | None = None) -> int | None:
     """Count one request of ``key`` in the current one-minute window: None when within the key's limit,
     else the seconds until the next window (for ``Retry-After``).
 
-    Fixed windows: ``cache.add`` then ``cache.incr`` are atomic on Redis and per process on locmem (tests,
-    single-process installs). If the cache is down the request is let through and an error logged: an
+    Fixed windows keyed by the minute (``motcua.core.ratelimit``). If the cache is down the request is let through and an error logged: an
     outage of the cache should not stop every client system.
     """
     at = timezone.now().timestamp() if now is None else now
     window = int(at // RATE_WINDOW_SECONDS)
     name = f"motcua:apikey-rate:{key.pk}:{window}"
     try:
-        django_cache.add(name, 0, timeout=RATE_WINDOW_SECONDS * 2)
-        try:
-            count = django_cache.incr(name)
-        except ValueError:  # the entry expired between add and incr
-            django_cache.set(name, 1, timeout=RATE_WINDOW_SECONDS * 2)
-            count = 1
+        count = count_attempt(name, window=RATE_WINDOW_SECONDS * 2)
     except Exception:
         logger.exception("API key rate limit unavailable (cache error); request allowed")
         return None

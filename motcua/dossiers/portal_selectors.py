@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.calendar.errors import CalendarError
+from motcua.core.ratelimit import count_attempt
 from motcua.org.models import OrgUnit
 
 from .access import dossier_get_for_user, dossier_visible_queryset
@@ -313,24 +313,14 @@ def dossier_public_status(*, code: str, secret: str) -> PublicStatus | None:
     )
 
 
-def _hit(key: str, window: int) -> int:
-    """Count one attempt in ``key``'s fixed window (Django's cache) and return the count so far."""
-    cache.add(key, 0, timeout=window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr: start a new window
-        cache.set(key, 1, timeout=window)
-        return 1
-
-
 def public_status_attempt(*, client: str, code: str) -> None:
     """Count one attempt at the public status from ``client`` (its address) for ``code`` (normalised);
     raise ``StatusLookupLimited`` once either is over the limit in the window. Call it before
     ``dossier_public_status``. The portal's page and the API count on the same keys: one budget for both."""
     limit = int(getattr(settings, "MOTCUA_STATUS_LOOKUP_LIMIT", PUBLIC_STATUS_LIMIT))
     window = int(getattr(settings, "MOTCUA_STATUS_LOOKUP_WINDOW", PUBLIC_STATUS_WINDOW))
-    by_ip = _hit(f"motcua:status-lookup:ip:{client}", window)
+    by_ip = count_attempt(f"motcua:status-lookup:ip:{client}", window=window)
     digest = hashlib.sha256(code.encode()).hexdigest()[:32]  # any characters, a safe cache key
-    by_code = _hit(f"motcua:status-lookup:code:{digest}", window) if code else 0
+    by_code = count_attempt(f"motcua:status-lookup:code:{digest}", window=window) if code else 0
     if by_ip > limit or by_code > limit:
         raise StatusLookupLimited(retry_after=window)

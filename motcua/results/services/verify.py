@@ -14,11 +14,11 @@ import hmac
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from motcua.core.blobs import read_blob
+from motcua.core.ratelimit import count_attempt
 
 from ..codes import normalise_code
 from ..models import IssuedResult, ResultStatus, VerificationLog, VerificationMethod
@@ -62,15 +62,7 @@ def client_fingerprint(address: str) -> str:
 
 def verification_allowed(client: str) -> bool:
     """Count one request of ``client`` (a fingerprint); False once it made ``RATE_LIMIT`` in the window."""
-    bucket = f"results:verify:{client}"
-    if cache.add(bucket, 1, timeout=RATE_WINDOW):
-        return True
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, timeout=RATE_WINDOW)
-        return True
-    return count <= RATE_LIMIT
+    return count_attempt(f"results:verify:{client}", window=RATE_WINDOW) <= RATE_LIMIT
 
 
 def _signature_reason(check: SignatureCheck) -> str:
