@@ -25,6 +25,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 
+from motcua.core.logging import caller_of
+
 from .errors import JSON, MULTIPART, STATUS_CODES, body_too_large_message, error_response, status_message
 
 logger = logging.getLogger("motcua.api")
@@ -76,11 +78,12 @@ class ApiErrorMiddleware:
             response = self._as_json(response)
         if 400 <= response.status_code < 500:
             logger.warning(
-                "API request refused: %s %s -> %s %s",
+                "API request refused: %s %s -> %s %s [%s]",
                 request.method,
                 request.path,
                 response.status_code,
                 _code_of(response),
+                caller_of(request),
             )
         return response
 

@@ -20,7 +20,44 @@ def test_django_request_log_lines_reach_handlers_masked(client, caplog):
     with caplog.at_level(logging.WARNING, logger="django.request"):
         client.get("/khong-co/038099000404/")
     lines = [r.getMessage() for r in caplog.records if r.name == "django.request"]
-    assert lines == ["Not Found: /khong-co/*********404/"]
+    assert lines == ["Not Found: /khong-co/*********404/ [anonymous]"]
+
+
+@pytest.mark.django_db
+def test_refusals_name_the_account_not_the_person(client, caplog, django_user_model):
+    """A refused page names who asked by account number (no name, no personal ID), so refusals can be traced."""
+    citizen = django_user_model.objects.create_user(
+        username="038195001234", password="x-Very-long-1", full_name="Lê Thị Hoa", personal_id="038195001234"
+    )
+    client.force_login(citizen)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/can-bo/")
+    assert response.status_code == 403
+    lines = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert lines == [f"Forbidden (Permission denied): /can-bo/ [user {citizen.pk}]"]
+    assert "Lê Thị Hoa" not in lines[0] and "038195001234" not in lines[0]
+
+
+@pytest.mark.django_db
+def test_api_refusals_name_the_caller(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="motcua.api"):
+        response = client.get("/api/v1/queues/mine")
+    assert response.status_code in (401, 403, 404)
+    lines = [r.getMessage() for r in caplog.records if r.name == "motcua.api"]
+    assert lines and lines[-1].endswith("[anonymous]")
+
+
+def test_caller_of_prefers_the_api_key():
+    from motcua.core.logging import caller_of
+
+    key = types.SimpleNamespace(prefix="mc_live_ab12")
+    user = types.SimpleNamespace(pk=5, is_authenticated=True)
+    assert caller_of(types.SimpleNamespace(api_key=key, user=user)) == "API key mc_live_ab12"
+    assert caller_of(types.SimpleNamespace(user=user)) == "user 5"
+    assert (
+        caller_of(types.SimpleNamespace(user=types.SimpleNamespace(pk=None, is_authenticated=False)))
+        == "anonymous"
+    )
 
 
 def test_filter_leaves_other_records_alone():
