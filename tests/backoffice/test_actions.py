@@ -124,6 +124,21 @@ def test_an_action_the_user_may_not_take_is_not_offered_and_is_refused(login, ma
     assert snapshot(d) == before
 
 
+@pytest.mark.parametrize("action", ["receive", "refuse", "decide", "assign", "apologise"])
+def test_a_refused_action_is_403_even_when_the_form_is_empty(login, make, people, action):
+    """The right to act is checked before the form: an empty or wrong form from someone who may not act is a
+    refusal (403 with the reason on the dossier page), not a list of form errors."""
+    d = make("awaiting_intake")
+    before = snapshot(d)
+    specialist = login(people["specialist"])  # sees it (resolving unit), may not act on it now
+    response = specialist.post(reverse(f"backoffice:dossier_{action}", args=[d.pk]), {})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Bạn không có quyền thực hiện" in html or "Không thể thực hiện" in html
+    assert "Vui lòng sửa các lỗi được đánh dấu." not in html
+    assert snapshot(d) == before
+
+
 def test_invisible_dossier_is_404_for_pages_actions_and_files(login, make, people):
     d = make("awaiting_intake")
     before = snapshot(d)

@@ -1,5 +1,9 @@
-"""One view per staff action: parse the form, call the service with the version the officer saw,
-then POST/redirect/GET with a success message — or the page again with the service's message."""
+"""One view per staff action: check the officer may take it, parse the form, call the service with the
+version the officer saw, then POST/redirect/GET with a success message — or the page again with the service's
+message.
+
+The permission comes before the form: an officer who may only look at the dossier gets 403 whatever the form
+holds, not the form's errors (the service checks again, under the row lock)."""
 
 from __future__ import annotations
 
@@ -13,12 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from motcua.accounts.models import User
+from motcua.dossiers.access import dossier_can, dossier_require
 from motcua.dossiers.errors import ConcurrentChange, DossierError
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.status import TRANSITIONS
 
 from ...access import staff_required
 from .common import dossier_or_404, moment_text, officer
 from .detail import render_page
-from .registry import ACTIONS, form_kwargs
+from .registry import ACTIONS, SAME_FORM, form_kwargs
 
 #: The same words as the services' ``ConcurrentChange``.
 CHANGED = gettext_lazy(
@@ -31,6 +39,18 @@ def _stale(request: HttpRequest, key: str, version: int) -> bool:
     return posted.isdigit() and int(posted) != version
 
 
+def _refusal(user: User, dossier: Dossier, key: str) -> DossierError | None:
+    """Why the officer may not use the ``key`` form on this dossier now (role, unit or state), if so."""
+    actions = [action for action in TRANSITIONS if SAME_FORM.get(action, action) == key]
+    if not actions or any(dossier_can(user, dossier, action) for action in actions):
+        return None
+    try:
+        dossier_require(user, dossier, actions[0])
+    except DossierError as exc:
+        return exc
+    return None
+
+
 def make_action_view(key: str) -> Callable[[HttpRequest, int], HttpResponse]:
     ui = ACTIONS[key]
 
@@ -39,6 +59,9 @@ def make_action_view(key: str) -> Callable[[HttpRequest, int], HttpResponse]:
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         user = officer(request)
         dossier = dossier_or_404(user, pk)
+        refusal = _refusal(user, dossier, key)
+        if refusal is not None:
+            return render_page(request, pk, error=refusal, status=refusal.http_status)
         form = ui.form(
             request.POST, request.FILES, prefix=key, **form_kwargs(key, dossier=dossier, user=user)
         )
