@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
+
+from .journey_helpers import Staff, expect_citizen_status, expect_public_status, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CITIZEN = "038195001234"  # Lê Thị Hoa, phone +84912345678
+CITIZEN = "038195001234"  # Lê Thị Hoa, phone +84912345678 (journey_helpers checks public pages hide them)
 CITIZEN_NAME = "Lê Thị Hoa"
-PHONE_LAST_4 = "5678"
 OFFICER = "motcua.tinh"  # one-stop officer, H56.40
 SPECIALIST = "chuyenvien.tnmt"  # specialist, H56.19
 HEAD = "truongphong.tnmt"  # division head, H56.19
@@ -44,15 +45,6 @@ RESULT_READY = "Có kết quả, chờ trả"
 RETURNED = "Đã trả kết quả"
 
 
-def make_pdf(path: Path, title: str) -> Path:
-    """A small real one-page PDF (WeasyPrint, the same engine as the official forms)."""
-    from motcua.documents.pdf import render_html_to_pdf
-
-    html = f"<html lang='vi'><body><h1>{title}</h1><p>Bản quét thử nghiệm, một trang.</p></body></html>"
-    path.write_bytes(render_html_to_pdf(html))
-    return path
-
-
 @pytest.fixture
 def media(settings: Any, tmp_path: Path) -> Path:
     """Uploads go to a temporary folder (the live server runs in this process, so it sees the setting)."""
@@ -68,63 +60,6 @@ def lookup_attempts() -> None:
     from django.core.cache import cache
 
     cache.clear()
-
-
-class Staff:
-    """One member of staff in their own browser context (their own session)."""
-
-    def __init__(self, new_context: Any, site: str, login: Any, username: str) -> None:
-        self.context: BrowserContext = new_context()
-        self.page: Page = self.context.new_page()
-        self.site = site
-        login(self.page, username, next_path="/can-bo/")
-        expect(self.page).to_have_url(f"{site}/can-bo/")
-
-    def open_from_queue(self, queue: str, code: str) -> None:
-        page = self.page
-        page.goto(f"{self.site}/can-bo/ho-so/?queue={queue}")
-        page.get_by_role("table").get_by_role("link", name=code, exact=True).click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text(code)
-
-    def action(self, key: str) -> Any:
-        """The form of one action on the dossier page, unfolded."""
-        box = self.page.locator(f"#thao-tac-{key}")
-        expect(box).to_have_count(1)
-        if box.get_attribute("open") is None:
-            box.locator("summary").click()
-        return box
-
-    def expect_done(self, message: str) -> None:
-        expect(self.page.get_by_text(message)).to_be_visible()
-
-    def close(self) -> None:
-        self.context.close()
-
-
-def expect_citizen_status(page: Page, site: str, code: str, label: str) -> None:
-    """The citizen's list and the dossier's own page show ``label``."""
-    page.goto(f"{site}/ho-so-cua-toi/")
-    item = page.locator(".dos-item").filter(has_text=code)
-    expect(item).to_have_count(1)
-    expect(item.locator(".dos-badge")).to_have_text(label)
-    item.get_by_role("link").first.click()
-    expect(page.locator(".dos-head-code")).to_have_text(code)
-    expect(page.locator(".dos-head .dos-badge")).to_have_text(label)
-
-
-def expect_public_status(page: Page, site: str, code: str, label: str) -> None:
-    """Anyone with the code and the last 4 phone digits sees the status, and no personal data."""
-    page.goto(f"{site}/tra-cuu-ho-so/")
-    page.get_by_label("Mã hồ sơ").fill(code)
-    page.get_by_label("4 số cuối điện thoại của người nộp").fill(PHONE_LAST_4)
-    page.get_by_role("button", name="Tra cứu").click()
-    result = page.get_by_role("region", name=f"Hồ sơ {code}")
-    expect(result).to_be_visible()
-    expect(result.locator(".dos-badge")).to_have_text(label)
-    body = page.locator("main").inner_text()
-    assert CITIZEN_NAME not in body
-    assert CITIZEN not in body  # the personal ID
-    assert "912345678" not in re.sub(r"[\s.+-]", "", body)  # the phone, in any grouping
 
 
 def test_online_dossier_travels_two_agencies_and_citizen_follows_it(
