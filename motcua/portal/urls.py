@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import home, quality
+from .views import home, open_data, quality, transparency
 from .views.calendar import working_calendar
 from .views.catalogue import procedure_detail, procedure_list
 from .views.dossiers import mine as my_dossier_views
@@ -39,6 +39,10 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/dung-giai-quyet/", my_dossier_views.withdraw, name="dossier_withdraw"),
     path("tra-cuu-ho-so/", dossier_public_views.status_lookup, name="dossier_status_lookup"),
     path("danh-gia-chat-luong/", quality.quality, name="quality"),
+    # Issue 12: the transparency page, open data (CSV/JSON, docs/open-data.md).
+    path("minh-bach/", transparency.transparency, name="transparency"),
+    path("du-lieu-mo/", open_data.open_data, name="open_data"),
+    path("du-lieu-mo/<slug:dataset>.<str:fmt>", open_data.open_data_file, name="open_data_file"),
     # Issue 7: the citizen's data store and access ledger; public verification of issued results.
     path("kho-du-lieu/", include("motcua.portal.urls_wallet")),
     path("verify/", include("motcua.portal.urls_verify")),

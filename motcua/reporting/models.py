@@ -76,4 +76,21 @@ for _name in COUNTERS:
     DossierFact.add_to_class(_name, models.IntegerField(default=0))
     UnitFact.add_to_class(_name, models.IntegerField(default=0))
 
+
+class DailyVisits(models.Model):
+    """The portal's page views of one day (Asia/Ho_Chi_Minh): a total, nothing about who viewed.
+
+    Counted in the cache per request and added here by ``motcua.reporting.visits.visits_flush``."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    views = models.PositiveBigIntegerField(_("lượt truy cập"), default=0)
+
+    class Meta:
+        verbose_name = _("lượt truy cập trong ngày")
+        verbose_name_plural = _("lượt truy cập theo ngày")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.views}"
+
+
 from .plan_models import *  # noqa: E402,F403
