@@ -32,7 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.accounts.models import User
 from motcua.catalogue.models import Procedure
+from motcua.dossiers.access import staff_scope
 from motcua.org.models import OrgUnit, OrgUnitKind
 
 from .figures import Figures, add, empty_figures, period_figures
@@ -289,6 +291,42 @@ class OrgIndex:
 
     def sort_key(self, pk: int) -> tuple[int, tuple[tuple[int, int | str], ...]]:
         return (list(LEVELS).index(self.level(pk)), code_key(self.units[pk].code))
+
+
+def current_quarter(today: dt.date | None = None) -> str:
+    """The period a report opens on: the current quarter (``2026-Q1``)."""
+    today = today or timezone.localdate()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+# -- who reads which unit's report ---------------------------------------------------------------------
+
+
+def b06_units_for(user: User, index: OrgIndex) -> list[Unit]:
+    """The units whose report ``user`` may read, highest first: every unit for the province administrator,
+    the auditor (and superusers); for other staff the units of their memberships and everything below them
+    (the figures are totals, never dossiers)."""
+    scope = staff_scope(user)
+    if scope.sees_all or user.is_superuser:
+        ids = set(index.units)
+    else:
+        ids = set()
+        for unit_id in scope.roles_by_unit:
+            ids |= _subtree(index, unit_id)
+    return sorted(
+        (index.units[pk] for pk in ids), key=lambda u: (len(index.ancestors(u.pk)), *index.sort_key(u.pk))
+    )
+
+
+def _subtree(index: OrgIndex, unit_id: int) -> set[int]:
+    found, stack = set(), [unit_id]
+    while stack:
+        pk = stack.pop()
+        if pk in found or pk not in index.units:
+            continue
+        found.add(pk)
+        stack.extend(index.children.get(pk, ()))
+    return found
 
 
 # -- the report ----------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from motcua.calendar.selectors import calendar_snapshot_memo
 from motcua.dossiers.access import staff_scope
 from motcua.dossiers.models import DossierStep
 
-from .periods import Period
+from .periods import Period, parse_period
 from .risk.evaluation import evaluation_latest
 from .risk.history import Key, Observation, observe_steps
 from .risk.scoring import scope_dossiers
@@ -42,6 +42,8 @@ from .risk.units import OrgIndex, day_hours, fmt_duration, fmt_short
 SLOW_FACTOR = 1.1
 LATE_SHARE = 0.2
 MIN_PASSES = 10
+#: The period read when none is chosen: the last 90 days, today included.
+DEFAULT_DAYS = 90
 
 
 @dataclass
@@ -156,6 +158,12 @@ class BottleneckReport:
     @property
     def passes(self) -> int:
         return sum(r.passes for r in self.rows)
+
+
+def default_period(today: dt.date) -> Period:
+    """The last ``DEFAULT_DAYS`` days up to ``today`` (the period of the report when none is chosen)."""
+    start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
+    return parse_period(f"{start.isoformat()}..{today.isoformat()}")
 
 
 def _bounds(period: Period, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:

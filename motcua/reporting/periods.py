@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import CodedError
 
 PROVINCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+#: The years a period may name (beyond them the date arithmetic of the reports would overflow).
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 class InvalidPeriod(CodedError):
@@ -71,6 +73,14 @@ _CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|:)\s*(\d{4}-\d{2}-\d{2})
 def parse_period(text: str, *, cutoff: bool = False) -> Period:
     """``Period`` for ``text``; ``InvalidPeriod`` with a clear message otherwise."""
     value = (text or "").strip()
+    # Years far outside any record (0000, 9999-Q4) would overflow the date arithmetic of the reports.
+    if any(not MIN_YEAR <= int(year) <= MAX_YEAR for year in re.findall(r"\d{4}", value)):
+        raise InvalidPeriod(
+            _("Kỳ “%(period)s”: năm phải từ %(first)s đến %(last)s."),
+            period=value[:40],
+            first=MIN_YEAR,
+            last=MAX_YEAR,
+        )
     if m := _CUSTOM.match(value):
         try:
             start, end = dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2])

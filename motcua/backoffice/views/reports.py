@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.documents.pdf import PdfUnavailable, pdf_bytes_response, pdf_unavailable_response
-from motcua.dossiers.access import staff_scope
 from motcua.reporting.b06 import (
     COLUMNS,
     FORM_LABELS,
@@ -35,7 +34,9 @@ from motcua.reporting.b06 import (
     OrgIndex,
     Unit,
     b06_report,
+    b06_units_for,
 )
+from motcua.reporting.b06 import current_quarter as b06_current_quarter
 from motcua.reporting.exports import XLSX_CONTENT_TYPE, filename, report_json, write_pdf, write_xlsx
 from motcua.reporting.periods import InvalidPeriod, parse_period
 
@@ -45,8 +46,7 @@ FORMATS = ("xlsx", "pdf", "json")
 
 
 def current_quarter() -> str:
-    today = timezone.localdate()
-    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return b06_current_quarter()
 
 
 def period_suggestions() -> list[tuple[str, str]]:
@@ -63,28 +63,8 @@ def period_suggestions() -> list[tuple[str, str]]:
 
 
 def allowed_units(user: User, index: OrgIndex) -> list[Unit]:
-    """The units whose report ``user`` may read, highest first."""
-    scope = staff_scope(user)
-    if scope.sees_all or user.is_superuser:
-        ids = set(index.units)
-    else:
-        ids = set()
-        for unit_id in scope.roles_by_unit:
-            ids |= _subtree(index, unit_id)
-    return sorted(
-        (index.units[pk] for pk in ids), key=lambda u: (len(index.ancestors(u.pk)), *index.sort_key(u.pk))
-    )
-
-
-def _subtree(index: OrgIndex, unit_id: int) -> set[int]:
-    found, stack = set(), [unit_id]
-    while stack:
-        pk = stack.pop()
-        if pk in found or pk not in index.units:
-            continue
-        found.add(pk)
-        stack.extend(index.children.get(pk, ()))
-    return found
+    """The units whose report ``user`` may read, highest first (``b06_units_for``)."""
+    return b06_units_for(user, index)
 
 
 @dataclass

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import User
-from motcua.reporting.bottlenecks import bottlenecks
+from motcua.reporting.bottlenecks import DEFAULT_DAYS, bottlenecks, default_period
 from motcua.reporting.periods import InvalidPeriod, Period, parse_period
 from motcua.reporting.risk.forecast import HIGH, WATCH, Risk
-from motcua.reporting.risk.scoring import open_risks
+from motcua.reporting.risk.queue import early_warning_queue
 
 from ..access import leads_a_unit, staff_required
 from .dossiers.common import STATUS_TONES, officer
@@ -26,7 +26,6 @@ from .dossiers.common import STATUS_TONES, officer
 PAGE_SIZE = 25
 #: Bottleneck rows shown (worst first); the rest are counted.
 MAX_ROWS = 30
-DEFAULT_DAYS = 90
 
 #: level → (label, badge tone)
 LEVELS: dict[str, tuple[Any, str]] = {
@@ -73,21 +72,9 @@ def risk_queue(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     level = level if level in {key for key, _label in FILTERS} else ""
     unit = request.GET.get("unit", "")
-    risks = open_risks(user=user)
-    units = sorted(
-        {(r.dossier.resolving_unit.code, r.dossier.resolving_unit.name) for r in risks if r.dossier},
-        key=lambda item: item[1],
-    )
-    if unit:
-        risks = [r for r in risks if r.dossier and r.dossier.resolving_unit.code == unit]
-    counts = {key: sum(r.level == key for r in risks) for key in LEVELS}
-    if level == "overdue":
-        shown = [r for r in risks if r.overdue]
-    elif level:
-        shown = [r for r in risks if r.level == level]
-    else:
-        shown = [r for r in risks if not r.overdue]
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page", 1))
+    queue = early_warning_queue(user=user, unit_code=unit, level=level)
+    counts = queue.counts
+    page = Paginator(queue.shown, PAGE_SIZE).get_page(request.GET.get("page", 1))
     keep = {"level": level, "unit": unit}
     return render(
         request,
@@ -96,31 +83,20 @@ def risk_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [_row(r) for r in page.object_list],
             "counts": counts,
-            "total": len(risks),
+            "total": queue.total,
             "filters": [
-                {"key": key, "label": label, "current": key == level, "count": _filter_count(key, counts)}
+                {"key": key, "label": label, "current": key == level, "count": queue.filter_count(key)}
                 for key, label in FILTERS
             ],
             "level": level,
             "unit": unit,
-            "units": units,
+            "units": queue.units,
             "query": urlencode({k: v for k, v in keep.items() if v}),
             "unit_query": urlencode({"unit": unit}) if unit else "",
             "high": round(HIGH * 100),
             "watch": round(WATCH * 100),
         },
     )
-
-
-def _filter_count(key: str, counts: dict[str, int]) -> int:
-    if key == "":
-        return counts["high"] + counts["watch"] + counts["low"]
-    return counts[key]
-
-
-def _default_period(today: dt.date) -> Period:
-    start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
-    return parse_period(f"{start.isoformat()}..{today.isoformat()}")
 
 
 def _quick_periods(today: dt.date) -> list[tuple[str, str]]:
@@ -141,7 +117,7 @@ def bottleneck_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     text = request.GET.get("period", "").strip()[:40]
     error = ""
-    period = _default_period(today)
+    period = default_period(today)
     if text:
         try:
             period = parse_period(text)

@@ -1,11 +1,9 @@
 """The scorecard dashboards of the back office: the province, one unit, the dossiers behind a figure, and
-the ranking as CSV / Excel. The data come from ``motcua.reporting.dashboard`` and ``.drilldown``."""
+the ranking as CSV / Excel. The data come from ``motcua.reporting.dashboard``, ``.drilldown`` and
+``.ranking_export`` (the API's ``motcua.api.scorecard`` reads the same)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +11,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from motcua.catalogue.selectors import sector_list
 from motcua.dossiers.access import dossier_visible_queryset
@@ -28,7 +22,6 @@ from motcua.org.selectors import orgunit_get_by_code, orgunit_subtree_ids
 from motcua.reporting.dashboard import (
     RANKING_TITLES,
     YTD,
-    Reads,
     dashboard_allows,
     dashboard_data,
     dashboard_home_unit,
@@ -38,19 +31,21 @@ from motcua.reporting.dashboard import (
     period_from_param,
     period_options,
     province_unit,
-    ranking,
-    ranking_table,
-    ranking_units,
     unit_chain,
 )
 from motcua.reporting.drilldown import FIGURES, SHORT_NAMES, UnknownFigure, drilldown_queryset
 from motcua.reporting.periods import InvalidPeriod, Period
+from motcua.reporting.ranking_export import (
+    RANKING_FORMATS,
+    RANKING_KINDS,
+    ranking_export_allowed,
+    ranking_file,
+)
 
 from ..access import staff_required
 from .dossiers.common import STATUS_TONES, officer
 
 PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OUTCOME_LABELS = {
     "early": gettext_lazy("Trước hạn"),
     "on_time": gettext_lazy("Đúng hạn"),
@@ -216,7 +211,7 @@ def scorecard_ranking_export(request: HttpRequest) -> HttpResponse:
     user = officer(request)
     kind = request.GET.get("kind", "agency")
     fmt = request.GET.get("format", "csv")
-    if kind not in ("agency", "commune", "children") or fmt not in ("csv", "xlsx"):
+    if kind not in RANKING_KINDS or fmt not in RANKING_FORMATS:
         return HttpResponse(_("Tham số không hợp lệ."), status=400, content_type="text/plain; charset=utf-8")
     try:
         _key, period = period_from_param(request.GET.get("period"))
@@ -227,64 +222,9 @@ def scorecard_ranking_export(request: HttpRequest) -> HttpResponse:
         parent = _unit_by_code(request.GET.get("unit", ""))
         if parent is None:
             raise Http404(_("Không tìm thấy đơn vị."))
-        if not dashboard_allows(user, parent):
-            raise PermissionDenied
-    elif not dashboard_sees_all(user):
+    if not ranking_export_allowed(user, kind, parent):
         raise PermissionDenied
-    units = ranking_units(kind, parent=parent)
-    rows = ranking(Reads.of(period), units, with_dossiers_only=kind == "children")
-    header, body = ranking_table(rows)
-    title = _("Xếp hạng theo Bộ chỉ số 766 — %(who)s — %(period)s") % {
-        "who": parent.name if parent is not None else RANKING_TITLES[kind],
-        "period": period.label,
-    }
-    stem = f"xep-hang-766-{parent.code if parent else kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    if fmt == "csv":
-        return _csv(stem, title, header, body)
-    return _xlsx(stem, title, header, body)
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-def _csv(stem: str, title: str, header: list[str], body: list[list[Any]]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([title])
-    writer.writerow(header)
-    for row in body:
-        writer.writerow(["" if v is None else v for v in row])
-    # A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-    return response
-
-
-def _xlsx(stem: str, title: str, header: list[str], body: list[list[Any]]) -> HttpResponse:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
-    sheet.title = _("Xếp hạng")[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([_("Lập lúc %(at)s") % {"at": timezone.localtime().strftime("%H:%M %d/%m/%Y")}])
-    sheet.append(header)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in body:
-        sheet.append([_cell(v) for v in row])
-    widths = [7, 12, 48, 30] + [12] * (len(header) - 4)
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "C4"
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    found = ranking_file(kind, period, fmt, parent=parent)
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
     return response

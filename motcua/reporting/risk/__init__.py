@@ -29,6 +29,7 @@ The modules, each importing only those above it:
 * ``forecast``: the result for one dossier (``Risk``, ``StepForecast``) and its reasons in words;
 * ``model``: the steps still to run (``remaining_path``) and the simulation (``Case``, ``assess``);
 * ``scoring``: the open dossiers of a scope (``scope_dossiers``, ``open_risks``);
+* ``queue``: the early-warning queue of a scope, by unit and level (``early_warning_queue``);
 * ``evaluation``: the replay on history (``evaluate``) and its record in the audit chain.
 
 The names below are re-exported for callers that import the package; code of the project imports the
