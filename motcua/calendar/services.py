@@ -440,6 +440,16 @@ def deadline_impact(
     return changes
 
 
+def deadline_impact_preview(*, rows: Mapping[dt.date, DayInfo]) -> list[DeadlineChange]:
+    """The open deadlines that saving ``rows`` (what ``holiday_check`` / ``swap_check`` answer) would move,
+    recomputed with the calendar as it would then be. Nothing is written."""
+
+    def snapshot_for(unit_id: int | None) -> CalendarSnapshot:
+        return calendar_snapshot(org_unit=unit_id).with_days(set_days=rows)
+
+    return deadline_impact(snapshot_for=snapshot_for)
+
+
 def _impact_of(
     provider: DeadlineProvider,
     item: OpenDeadline,

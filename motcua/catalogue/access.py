@@ -16,6 +16,8 @@ from motcua.org.models import OrgUnit
 from motcua.org.selectors import orgunit_subtree_ids
 
 from .models import Procedure
+from .selectors import agency_options
+from .spec import COMMUNE_AGENCY
 
 EDITOR_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN})
 
@@ -49,3 +51,16 @@ def procedure_can_edit(*, user: User, procedure: Procedure) -> bool:
     if agencies is None:
         return True
     return procedure.agency_id is not None and agencies.filter(pk=procedure.agency_id).exists()
+
+
+def procedure_agency_allowed(*, user: User, agency: str, procedure: Procedure | None = None) -> bool:
+    """Whether ``user`` may make ``agency`` (a unit code, or ``commune``) the implementing agency of a draft
+    (``procedure``; None for a new one): a current unit that implements procedures (not a commune) among
+    those they may edit — every one, and the communes, for the province administrator. Editing keeps the
+    draft's own agency allowed. The editor's agency list (back office) offers exactly these."""
+    if procedure is not None and agency == (procedure.agency.code if procedure.agency else COMMUNE_AGENCY):
+        return True
+    editable = catalogue_editable_agencies(user=user)
+    if agency == COMMUNE_AGENCY:
+        return editable is None
+    return agency_options(within=editable).filter(code=agency).exists()

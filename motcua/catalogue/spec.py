@@ -41,6 +41,8 @@ from .choices import (
 FORMAT_TAG = "motcua.procedures/1"
 COMMUNE_AGENCY = "commune"
 DEFAULT_CUTOFF = dt.time(15, 0)
+#: The most originals or copies of one component (the column is a small integer).
+MAX_COPIES = 1000
 
 CODE_RE = re.compile(r"^[0-9A-Z][0-9A-Z.\-_]{2,49}$")
 STEP_CODE_RE = re.compile(r"^[A-Z0-9_]{1,20}$")
@@ -359,7 +361,14 @@ class _Reader:
         return value
 
     def integer(
-        self, data: Mapping[str, Any], key: str, path: str, *, default: int | None, minimum: int = 0
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        default: int | None,
+        minimum: int = 0,
+        maximum: int | None = None,
     ) -> int:
         value = data.get(key)
         where = self.join(path, key)
@@ -387,6 +396,13 @@ class _Reader:
                 _("Phải lớn hơn hoặc bằng %(min)s (nhận được %(value)s).")
                 % {"min": minimum, "value": number},
             )
+        elif maximum is not None and number > maximum:
+            self.problem(
+                where,
+                "too_large",
+                _("Phải nhỏ hơn hoặc bằng %(max)s (nhận được %(value)s).")
+                % {"max": maximum, "value": number},
+            )
         return number
 
     def decimal(self, data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
@@ -403,7 +419,8 @@ class _Reader:
         except InvalidOperation:  # pragma: no cover - int/float always convert
             self.problem(where, "not_number", _("Phải là một số."))
             return None
-        if not number.is_finite() or number != number.quantize(Decimal("0.01")) or abs(number) >= 10000:
+        # The size first: ``quantize`` raises on a number too large for the context (1e30).
+        if not number.is_finite() or abs(number) >= 10000 or number != number.quantize(Decimal("0.01")):
             self.problem(
                 where,
                 "bad_number",
@@ -586,8 +603,8 @@ def _read_components(r: _Reader, raw: list[Any], path: str) -> tuple[ComponentSp
         out.append(
             ComponentSpec(
                 name=r.text(data, "name", where, required=True, max_length=1000),
-                originals=r.integer(data, "originals", where, default=1),
-                copies=r.integer(data, "copies", where, default=0),
+                originals=r.integer(data, "originals", where, default=1, maximum=MAX_COPIES),
+                copies=r.integer(data, "copies", where, default=0, maximum=MAX_COPIES),
                 required=r.boolean(data, "required", where, default=True),
                 document_type=r.choice(data, "document_type", where, DocumentType.values, default=""),
                 template=r.text(data, "template", where, max_length=200),

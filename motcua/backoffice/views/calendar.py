@@ -20,14 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import Role
-from motcua.accounts.selectors import user_roles
-from motcua.calendar.engine import CalendarSnapshot, DayInfo, Session
+from motcua.accounts.models import User
+from motcua.calendar.access import calendar_can_administer
+from motcua.calendar.engine import DayInfo, Session
 from motcua.calendar.errors import CalendarError
 from motcua.calendar.selectors import (
     calendar_audit_list,
     calendar_day_list,
-    calendar_snapshot,
     calendar_years,
     working_hours_get,
     working_hours_list,
@@ -38,6 +37,7 @@ from motcua.calendar.services import (
     calendar_holiday_add,
     calendar_swap_add,
     deadline_impact,
+    deadline_impact_preview,
     deadlines_recompute,
     holiday_check,
     swap_check,
@@ -108,7 +108,8 @@ class HoursForm(forms.Form):
 
 
 def _require_province_admin(request: HttpRequest) -> None:
-    if Role.PROVINCE_ADMIN not in user_roles(user=request.user):  # type: ignore[arg-type]
+    user = request.user
+    if not isinstance(user, User) or not calendar_can_administer(user=user):
         audit_record(action="access.denied", actor=request.user, data={"path": request.path})
         raise PermissionDenied
 
@@ -122,10 +123,7 @@ def _year(request: HttpRequest) -> int:
 
 
 def _preview(rows: dict[dt.date, DayInfo]) -> list[DeadlineChange]:
-    def snapshot_for(unit_id: int | None) -> CalendarSnapshot:
-        return calendar_snapshot(org_unit=unit_id).with_days(set_days=rows)
-
-    return deadline_impact(snapshot_for=snapshot_for)
+    return deadline_impact_preview(rows=rows)
 
 
 @staff_required

@@ -32,6 +32,7 @@ from motcua.catalogue.choices import (
     SupplementRule,
     TimeUnit,
 )
+from motcua.catalogue.compare import DRAFT, Side, compare_defaults, procedure_compare
 from motcua.catalogue.diff import version_diff
 from motcua.catalogue.errors import NothingToPublish, PublishRefused, SpecError, StaleDraft
 from motcua.catalogue.models import Procedure
@@ -42,17 +43,12 @@ from motcua.catalogue.selectors import (
     procedure_draft_list,
     procedure_get_draft,
     procedure_lint_problems,
-    procedure_version_get,
     procedure_version_list,
     sector_list,
 )
-from motcua.catalogue.services import (
-    procedure_create,
-    procedure_publish,
-    procedure_review_record,
-    procedure_update,
-)
-from motcua.catalogue.spec import COMMUNE_AGENCY, Problem, parse_procedure, spec_to_dict
+from motcua.catalogue.services import procedure_draft_save, procedure_publish, procedure_review_record
+from motcua.catalogue.services.drafts import EDITOR_JSON_PARTS
+from motcua.catalogue.spec import COMMUNE_AGENCY, Problem, spec_to_dict
 from motcua.core.audit import audit_record
 
 from ..access import staff_required
@@ -60,7 +56,7 @@ from ..access import staff_required
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 JSON_WIDGET = forms.Textarea(attrs={"rows": 10, "class": "cat-json", "spellcheck": "false"})
-JSON_FIELDS = ("components", "fees", "legal_basis", "process")
+JSON_FIELDS = EDITOR_JSON_PARTS
 STATES = [
     ("", _("Tất cả")),
     ("unpublished", _("Chưa công bố")),
@@ -363,22 +359,12 @@ NEW_INITIAL = {
 
 
 def _save(request: HttpRequest, form: ProcedureForm) -> Procedure | None:
-    """Parse and save the form through the services; put every problem on the form."""
-    parsed = parse_procedure(form.raw())
-    problems = parsed.problems + [
-        w for w in parsed.warnings if w.path.split(".", 1)[0].split("[", 1)[0] in JSON_FIELDS
-    ]
-    if parsed.spec is None or problems:
-        form.add_problems(problems)
-        return None
-    user = _user(request)
+    """Save the form through the editor's service; put every problem on the form."""
     try:
-        if form.procedure is None:
-            return procedure_create(actor=user, spec=parsed.spec)
-        return procedure_update(
-            actor=user,
+        return procedure_draft_save(
+            actor=_user(request),
+            raw=form.raw(),
             procedure=form.procedure,
-            spec=parsed.spec,
             expected_revision=form.cleaned_data.get("revision"),
         )
     except SpecError as exc:
@@ -525,31 +511,17 @@ def procedure_diff(request: HttpRequest, code: str) -> HttpResponse:
     versions = procedure_version_list(code=procedure.code)
     numbers = [v.number for v in versions]
 
-    def pick(name: str, default: int | str | None) -> int | str | None:
+    def pick(name: str, default: Side) -> Side:
         value = request.GET.get(name)
-        if value == "draft":
-            return "draft"
+        if value == DRAFT:
+            return DRAFT
         if value and value.isdigit() and int(value) in numbers:
             return int(value)
         return default
 
-    latest = numbers[0] if numbers else None
-    previous = numbers[1] if len(numbers) > 1 else None
-    if has_unpublished_changes(procedure) and latest is not None:
-        source, target = pick("from", latest), pick("to", "draft")
-    else:
-        source, target = pick("from", previous), pick("to", latest)
-
-    def content(which: int | str | None) -> dict[str, Any] | None:
-        if which == "draft":
-            return spec_to_dict(spec_from_procedure(procedure), include_reviews=False)
-        if isinstance(which, int):
-            version = procedure_version_get(code=procedure.code, number=which)
-            return version.snapshot if version is not None else None
-        return None
-
-    old, new = content(source), content(target)
-    diff = version_diff(old, new) if old is not None and new is not None else None
+    default_source, default_target = compare_defaults(procedure, numbers)
+    source, target = pick("from", default_source), pick("to", default_target)
+    diff = procedure_compare(procedure=procedure, source=source, target=target)
     context = {
         "procedure": procedure,
         "versions": versions,

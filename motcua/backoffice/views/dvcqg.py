@@ -3,9 +3,9 @@
 What it shows: the updates waiting to be sent and the lag (how long the oldest has waited), those being
 retried and those given up with their last error, what was delivered today, the dossiers received from the
 portal, and per unit the share of dossiers whose statuses and result reached the portal (766 item 1.4).
-Who: staff who lead a unit or see every unit (``leads_a_unit``: agency leaders and administrators, the
-province administrator, auditors), each within their units; sending a failed update again or skipping it
-is for the province administrator.
+Who (``motcua.integrations.dvcqg.access``): staff who lead a unit or see every unit (agency leaders and
+administrators, the province administrator, auditors), each within their units; sending a failed update
+again or skipping it is for the province administrator.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.accounts.models import User
-from motcua.dossiers.access import staff_scope
 from motcua.integrations.dvcqg import conf
+from motcua.integrations.dvcqg.access import MonitorScope, monitor_scope
 from motcua.integrations.dvcqg.codes import status_label
 from motcua.integrations.dvcqg.models import MessageOutcome, UpdateState
 from motcua.integrations.dvcqg.outbox import update_retry, update_skip
@@ -35,7 +34,7 @@ from motcua.integrations.dvcqg.selectors import (
 from motcua.reporting.dashboard import YTD, period_from_param, period_options
 from motcua.reporting.periods import InvalidPeriod
 
-from ..access import access_denied, leads_a_unit, staff_required
+from ..access import access_denied, staff_required
 from .dossiers.common import officer
 
 OUTCOME_TONES: dict[str, str] = {
@@ -46,17 +45,11 @@ OUTCOME_TONES: dict[str, str] = {
 }
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = officer(request)
-    if not leads_a_unit(user):
+def _viewer(request: HttpRequest) -> MonitorScope:
+    scope = monitor_scope(officer(request))
+    if scope is None:
         raise access_denied(request, _("Trang này dành cho lãnh đạo và quản trị đơn vị."))
-    return user
-
-
-def _unit_ids(user: User) -> set[int] | None:
-    """None: every unit (province administrator, auditor); else the units the user leads or works in."""
-    scope = staff_scope(user)
-    return None if scope.sees_all else set(scope.visible_units)
+    return scope
 
 
 def _duration(minutes: int | None) -> str:
@@ -73,8 +66,8 @@ def _duration(minutes: int | None) -> str:
 
 @staff_required
 def monitor(request: HttpRequest) -> HttpResponse:
-    user = _viewer(request)
-    unit_ids = _unit_ids(user)
+    scope = _viewer(request)
+    unit_ids = scope.unit_ids
     try:
         key, period = period_from_param(request.GET.get("period"))
         period_error = ""
@@ -113,7 +106,7 @@ def monitor(request: HttpRequest) -> HttpResponse:
         "connected": conf.enabled(),
         "backend": conf.backend(),
         "sees_all": sees_all,
-        "can_act": staff_scope(user).province_admin,
+        "can_act": scope.can_act,
         "messages_recent": [{"m": m, "tone": OUTCOME_TONES.get(m.outcome, "info")} for m in recent_messages()]
         if sees_all
         else [],
@@ -125,15 +118,14 @@ def monitor(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def update_action(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _viewer(request)
-    if not staff_scope(user).province_admin:
+    if not _viewer(request).can_act:
         raise access_denied(request, _("Chỉ quản trị cấp tỉnh được gửi lại hoặc bỏ qua một cập nhật."))
     action = request.POST.get("action", "")
     if action == "retry":
-        done = update_retry(actor=user, update_id=pk)
+        done = update_retry(actor=officer(request), update_id=pk)
         text = _("Đã đưa cập nhật vào hàng đợi để gửi lại.")
     elif action == "skip":
-        done = update_skip(actor=user, update_id=pk)
+        done = update_skip(actor=officer(request), update_id=pk)
         text = _("Đã bỏ qua cập nhật; các cập nhật sau của hồ sơ sẽ được gửi tiếp.")
     else:
         done, text = False, ""

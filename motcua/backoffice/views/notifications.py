@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from motcua.accounts.models import Role, User
-from motcua.accounts.selectors import user_roles
+from motcua.accounts.models import User
 from motcua.core.audit import audit_record
 from motcua.notifications import selectors
+from motcua.notifications.access import notifications_can_administer
 from motcua.notifications.errors import NotificationError
 from motcua.notifications.models import Channel, DeliveryStatus, TemplateLanguage
 from motcua.notifications.preferences import preference_rows, preference_set_from_form
@@ -50,7 +50,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _require_province_admin(request: HttpRequest) -> None:
-    if Role.PROVINCE_ADMIN not in user_roles(user=_user(request)):
+    if not notifications_can_administer(user=_user(request)):
         audit_record(action="access.denied", actor=request.user, data={"path": request.path})
         raise PermissionDenied
 

@@ -1,5 +1,6 @@
 """The catalogue's use cases (one function each, keyword-only, one transaction, one audit row)."""
 
+from .drafts import procedure_draft_save
 from .imports import (
     ImportPreview,
     ImportReport,
@@ -24,6 +25,7 @@ __all__ = [
     "References",
     "RowAction",
     "procedure_create",
+    "procedure_draft_save",
     "procedure_import_apply",
     "procedure_import_preview",
     "procedure_publish",

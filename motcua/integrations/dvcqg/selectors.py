@@ -83,6 +83,12 @@ def failures(*, unit_ids: set[int] | None = None, limit: int = 50) -> list[Porta
     return failed + list(retrying.order_by("-last_attempt_at", "-id")[: max(0, limit - len(failed))])
 
 
+def portal_update_get(*, update_id: int, unit_ids: set[int] | None = None) -> PortalUpdate | None:
+    """One update of the dossiers received or resolved in ``unit_ids`` (None: every unit)."""
+    rows = _scoped(PortalUpdate.objects.select_related("dossier", "dossier__resolving_unit"), unit_ids)
+    return rows.filter(pk=update_id).first()
+
+
 def recent_messages(*, limit: int = 20) -> list[PortalMessage]:
     return list(PortalMessage.objects.select_related("dossier").order_by("-last_seen_at", "-id")[:limit])
 
