@@ -35,3 +35,14 @@ def _forget_procedure_specs():
 
     _spec_cached.cache_clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in the thread (LocaleMiddleware activates and never
+    deactivates); the next test must start in the default language whatever ran before it."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
