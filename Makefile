@@ -53,8 +53,7 @@ typecheck: deps
 	$(BIN)/mypy motcua config
 
 messages: deps
-	$(BIN)/motcua makemessages -l vi -l en --ignore=.venv --ignore=var --no-obsolete
-	$(BIN)/motcua compilemessages --ignore=.venv
+	$(BIN)/python scripts/translations.py update
 
 screenshots: seed
 	$(BIN)/python scripts/screenshots.py

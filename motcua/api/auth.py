@@ -14,10 +14,8 @@ Each key has a per-minute limit (fixed one-minute windows counted in Django's ca
 ``rate_limited`` with ``Retry-After``. Every request that presents a key — accepted or not — leaves one row in
 the usage log (``motcua.api.key_usage``); refusals also a warning log line, never with the key's secret.
 
-Operations (stable names, used in key scopes and documented in docs/api/authentication.md):
-``catalogue:read``, ``org:read``, ``dossiers:read``, ``dossiers:apply``, ``dossiers:process``,
-``payments:read``, ``payments:write``, ``feedback:read``, ``feedback:write``, ``results:read``,
-``reporting:read``, ``calendar:read``.
+Operations: ``motcua.accounts.models_apikeys.API_OPERATIONS`` (stable names, used in key scopes and documented
+with what each opens in docs/api/authentication.md).
 """
 
 from __future__ import annotations
