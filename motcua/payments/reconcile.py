@@ -327,6 +327,32 @@ def reconcile(
     return Reconciliation(run=run, mismatches=mismatches, matched=matched)
 
 
+#: Largest statement file an officer may upload.
+MAX_STATEMENT_BYTES = 5 * 1024 * 1024
+
+
+def reconciliation_upload(
+    *,
+    actor: User,
+    statement: bytes,
+    day: dt.date,
+    agency_code: str,
+    gateway: str | None = None,
+    file_name: str = "",
+) -> Reconciliation:
+    """An officer reconciles a statement they uploaded: only for a collecting unit of theirs
+    (``reconcile_units``: ``PaymentNotAllowed`` otherwise, nothing read), a file of at most
+    ``MAX_STATEMENT_BYTES`` (``InvalidPayment`` ``statement_too_large``); then ``reconcile``, saved and audited."""
+    unit = next((u for u in reconcile_units(actor) if u.code == (agency_code or "").strip().upper()), None)
+    if unit is None:
+        raise PaymentNotAllowed(
+            _("Bạn không thuộc đơn vị thu này nên không đối soát được sao kê của đơn vị.")
+        )
+    if len(statement) > MAX_STATEMENT_BYTES:
+        raise InvalidPayment(_("Tệp sao kê lớn quá 5 MB."), code="statement_too_large")
+    return reconcile(statement, day, unit, actor=actor, gateway=gateway or None, file_name=file_name)
+
+
 # -- resolving --------------------------------------------------------------------------------------------
 
 

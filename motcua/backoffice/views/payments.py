@@ -12,16 +12,14 @@ not see is a 404, an action they may not take on one they see is a 403.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,42 +32,43 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import User
 from motcua.dossiers.access import staff_scope
 from motcua.dossiers.errors import DossierError
-from motcua.dossiers.status import FEE_PAYABLE
 from motcua.org.models import OrgUnit
 from motcua.payments.counter import (
     collecting_units_visible,
-    leads_collecting_unit,
-    may_collect,
     order_get_for_user,
-    order_history,
-    orders_visible_queryset,
     payment_order_record_offline,
 )
-from motcua.payments.models import OPEN_ORDER_STATES, OrderStatus, PayChannel, PaymentOrder
+from motcua.payments.models import OrderStatus, PayChannel, PaymentOrder
 from motcua.payments.models_reconcile import MismatchKind
 from motcua.payments.reconcile import (
+    MAX_STATEMENT_BYTES,
     StatementInvalid,
-    day_bounds,
     may_reconcile,
     mismatch_get_for_user,
-    reconcile,
     reconcile_units,
     reconciliation_mismatch_resolve,
+    reconciliation_upload,
     run_get_for_user,
     run_mismatches,
     runs_visible_queryset,
 )
-from motcua.payments.refunds import payment_order_refund, refund_needs_leader
+from motcua.payments.refunds import payment_order_refund
 from motcua.payments.selectors import order_latest, order_transactions
 from motcua.payments.services import payment_order_for
+from motcua.payments.staff import (
+    DayFilters,
+    day_totals,
+    order_history_entries,
+    order_offers,
+    orders_csv,
+    orders_csv_filename,
+    orders_of_day,
+)
 
 from ..access import staff_required
 from .dossiers.common import dossier_or_404, officer
 
 PAGE_SIZE = 50
-MAX_STATEMENT_BYTES = 5 * 1024 * 1024
-#: Statuses whose money was collected (a refund is paid back later, it was collected that day all the same).
-COLLECTED = (OrderStatus.PAID, OrderStatus.REFUNDED)
 STATUS_TONES: dict[str, str] = {
     OrderStatus.CREATED: "info",
     OrderStatus.PENDING: "warn",
@@ -77,14 +76,6 @@ STATUS_TONES: dict[str, str] = {
     OrderStatus.FAILED: "stop",
     OrderStatus.CANCELLED: "done",
     OrderStatus.REFUNDED: "done",
-}
-#: Audit actions of an order → what the history shows.
-HISTORY_LABELS: dict[str, Any] = {
-    "payment.order_created": _("Lập yêu cầu thanh toán"),
-    "payment.paid": _("Thanh toán trực tuyến thành công"),
-    "payment.paid_offline": _("Ghi nhận nộp tại quầy hoặc chuyển khoản"),
-    "payment.paid_dossier_closed": _("Nhận tiền sau khi hồ sơ đã kết thúc"),
-    "payment.refunded": _("Hoàn tiền"),
 }
 OFFLINE_CHOICES = [
     (PayChannel.COUNTER.value, PayChannel.COUNTER.label),
@@ -167,13 +158,6 @@ class ReconcileForm(forms.Form):
 # -- the day's payments -----------------------------------------------------------------------------------
 
 
-def _day(value: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value or "")
-    except ValueError:
-        return timezone.localdate()
-
-
 def _units(user: User) -> list[OrgUnit]:
     """The collecting units of the orders the officer sees (the unit filter's options)."""
     return list(collecting_units_visible(user))
@@ -181,91 +165,21 @@ def _units(user: User) -> list[OrgUnit]:
 
 def _filtered(
     request: HttpRequest, user: User
-) -> tuple[QuerySet[PaymentOrder], QuerySet[PaymentOrder], dict[str, Any]]:
+) -> tuple[QuerySet[PaymentOrder], QuerySet[PaymentOrder], DayFilters]:
     """(orders of the day with every filter, the day's orders of the unit for the totals, the filters)."""
-    day = _day(request.GET.get("day"))
-    start, end = day_bounds(day)
-    unit = request.GET.get("unit", "")
-    status = request.GET.get("status", "")
-    channel = request.GET.get("channel", "")
-    status = status if status in OrderStatus.values else ""
-    channel = channel if channel in PayChannel.values else ""
-    base = orders_visible_queryset(user).select_related("agency", "dossier", "dossier__procedure_version")
-    if unit:
-        base = base.filter(agency__code=unit)
-    of_day = base.filter(
-        Q(paid_at__gte=start, paid_at__lt=end)
-        | Q(paid_at__isnull=True, created_at__gte=start, created_at__lt=end)
+    filters = DayFilters.of(
+        day=request.GET.get("day"),
+        unit=request.GET.get("unit", ""),
+        status=request.GET.get("status", ""),
+        channel=request.GET.get("channel", ""),
     )
-    rows = of_day
-    if status:
-        rows = rows.filter(status=status)
-    if channel:
-        rows = rows.filter(channel=channel)
-    filters = {"day": day, "unit": unit, "status": status, "channel": channel}
-    return rows.order_by("-paid_at", "-created_at", "-pk"), of_day, filters
+    rows, of_day = orders_of_day(user, filters)
+    return rows, of_day, filters
 
 
-def _totals(of_day: QuerySet[PaymentOrder], day: dt.date) -> dict[str, Any]:
-    start, end = day_bounds(day)
-    collected = of_day.filter(status__in=COLLECTED, paid_at__gte=start, paid_at__lt=end)
-    per_channel = {
-        row["channel"]: (row["n"], row["total"] or 0)
-        for row in collected.order_by().values("channel").annotate(n=Count("pk"), total=Sum("amount"))
-    }
-    channels = [
-        {
-            "label": label,
-            "value": value,
-            "count": per_channel.get(value, (0, 0))[0],
-            "total": per_channel.get(value, (0, 0))[1],
-        }
-        for value, label in PayChannel.choices
-    ]
-    refunded = collected.filter(status=OrderStatus.REFUNDED).aggregate(n=Count("pk"), total=Sum("amount"))
-    return {
-        "channels": channels,
-        "count": sum(c["count"] for c in channels),
-        "total": sum(c["total"] for c in channels),
-        "refunded_count": refunded["n"] or 0,
-        "refunded_total": refunded["total"] or 0,
-    }
-
-
-def _csv_export(rows: QuerySet[PaymentOrder], filters: dict[str, Any]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            _g("Mã yêu cầu"),
-            _g("Mã hồ sơ"),
-            _g("Đơn vị thu"),
-            _g("Số tiền (đồng)"),
-            _g("Trạng thái"),
-            _g("Kênh thanh toán"),
-            _g("Số biên lai"),
-            _g("Thanh toán lúc"),
-            _g("Tạo lúc"),
-        ]
-    )
-    for order in rows:
-        writer.writerow(
-            [
-                order.pk,
-                order.dossier.code or "",
-                order.agency.code,
-                order.amount,
-                order.get_status_display(),
-                order.get_channel_display() if order.channel else "",
-                order.receipt_number or "",
-                timezone.localtime(order.paid_at).strftime("%Y-%m-%d %H:%M:%S") if order.paid_at else "",
-                timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-            ]
-        )
-    # A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    stem = f"thanh-toan-{filters['unit'] or 'tat-ca'}-{filters['day'].isoformat()}"
-    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+def _csv_export(rows: QuerySet[PaymentOrder], filters: DayFilters) -> HttpResponse:
+    response = HttpResponse(orders_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{orders_csv_filename(filters)}"'
     return response
 
 
@@ -276,19 +190,25 @@ def payments_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv_export(rows, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page", 1))
-    keep = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items() if v}
+    values: dict[str, Any] = {
+        "day": filters.day,
+        "unit": filters.unit,
+        "status": filters.status,
+        "channel": filters.channel,
+    }
+    keep = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items() if v}
     return render(
         request,
         "backoffice/payments/list.html",
         {
             "page": page,
             "rows": [{"order": o, "tone": STATUS_TONES.get(o.status, "info")} for o in page.object_list],
-            "filters": filters,
-            "day_text": filters["day"].isoformat(),
+            "filters": values,
+            "day_text": filters.day.isoformat(),
             "units": _units(user),
             "statuses": OrderStatus.choices,
             "channels": PayChannel.choices,
-            "totals": _totals(of_day, filters["day"]),
+            "totals": day_totals(of_day, filters.day),
             "query": urlencode(keep),
             "can_reconcile": bool(reconcile_units(user)) or staff_scope(user).sees_all,
         },
@@ -317,17 +237,7 @@ def _order_page(
 ) -> HttpResponse:
     user = officer(request)
     dossier = order.dossier
-    collects = may_collect(user, order, receiving_point_id=dossier.receiving_point_id)
-    can_record = collects and order.status in OPEN_ORDER_STATES and dossier.status in FEE_PAYABLE
-    can_refund = collects and order.status == OrderStatus.PAID
-    history = [
-        {
-            "event": e,
-            "label": HISTORY_LABELS.get(e.action, e.action),
-            "reason": e.data.get("reason", "") if isinstance(e.data, dict) else "",
-        }
-        for e in order_history(order)
-    ]
+    offers = order_offers(user, order)
     return render(
         request,
         "backoffice/payments/order.html",
@@ -336,11 +246,11 @@ def _order_page(
             "dossier": dossier,
             "tone": STATUS_TONES.get(order.status, "info"),
             "transactions": order_transactions(order),
-            "history": history,
-            "can_record": can_record,
-            "can_refund": can_refund,
-            "needs_leader": can_refund and refund_needs_leader(order),
-            "is_leader": leads_collecting_unit(user, order),
+            "history": order_history_entries(order),
+            "can_record": offers.can_record,
+            "can_refund": offers.can_refund,
+            "needs_leader": offers.needs_leader,
+            "is_leader": offers.is_leader,
             "record_form": record_form
             or RecordPaymentForm(initial={"channel": PayChannel.COUNTER, "amount": order.amount}),
             "refund_form": refund_form or RefundForm(),
@@ -453,11 +363,11 @@ def reconcile_page(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             upload = data["statement"]
             try:
-                result = reconcile(
-                    upload.read(),
-                    data["day"],
-                    data["agency"],
+                result = reconciliation_upload(
                     actor=user,
+                    statement=upload.read(),
+                    day=data["day"],
+                    agency_code=data["agency"],
                     gateway=data["gateway"] or None,
                     file_name=upload.name or "",
                 )

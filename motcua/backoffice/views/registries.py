@@ -25,20 +25,17 @@ from django.views.decorators.http import require_POST
 from motcua.core.audit import audit_record
 from motcua.dossiers.access import dossier_can_attach
 from motcua.dossiers.errors import DossierError
-from motcua.integrations.access import officer_home_unit
 from motcua.integrations.registries import (
     BusinessRecord,
-    LookupContext,
     PersonRecord,
     RegistryError,
-    registry_lookup_business,
-    registry_lookup_person,
 )
 from motcua.integrations.registries.uses import (
     component_from_registry,
     counter_lookup,
     holder_key,
     registry_for_component,
+    staff_lookup,
 )
 from motcua.org.models import OrgUnit
 
@@ -82,17 +79,14 @@ def registry_lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            context = LookupContext(
-                actor=user,
-                unit=officer_home_unit(user),
-                dossier_code=data["dossier_code"].strip().upper(),
-                purpose=data["purpose"].strip(),
-            )
             try:
-                if data["registry"] == "business":
-                    record = registry_lookup_business(tax_code=data["key"], context=context)
-                else:
-                    record = registry_lookup_person(personal_id=data["key"], context=context)
+                record = staff_lookup(
+                    actor=user,
+                    registry=data["registry"],
+                    key=data["key"],
+                    purpose=data["purpose"],
+                    dossier_code=data["dossier_code"],
+                )
             except RegistryError as exc:
                 error, status = str(exc), exc.http_status
         else:

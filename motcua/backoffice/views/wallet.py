@@ -16,7 +16,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,16 +25,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import User
 from motcua.catalogue.spec import ProcedureSpec
-from motcua.core.validators import validate_cccd, validate_mst
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import ApplicantKind, Dossier
 from motcua.dossiers.services import dossier_component_attach
 from motcua.org.models import OrgUnit
 from motcua.wallet.errors import WalletError
-from motcua.wallet.models import AccessKind, StoredDocument
-from motcua.wallet.owners import Owner, owner_of, owner_of_dossier
-from motcua.wallet.selectors import wallet_offers_for_positions
-from motcua.wallet.services import ledger_record, wallet_offers_show, wallet_reuse
+from motcua.wallet.models import StoredDocument
+from motcua.wallet.owners import Owner, owner_of_dossier
+from motcua.wallet.services import (
+    counter_applicant_owner,
+    counter_intake_offers,
+    wallet_offers_show,
+    wallet_reuse,
+)
 
 from .. import forms as f
 from ..access import staff_required
@@ -131,53 +133,23 @@ class IntakeStoreForm(f.CounterIntakeForm):
         return rows
 
 
-def _typed_owner(source: Any) -> Owner | None:
-    """The applicant typed in so far (kind and a valid personal ID / tax code), or None."""
-    kind = source.get("kind") or ApplicantKind.CITIZEN
-    key = (source.get("tax_code") if kind == ApplicantKind.BUSINESS else source.get("personal_id")) or ""
-    key = key.strip()
-    try:
-        (validate_mst if kind == ApplicantKind.BUSINESS else validate_cccd)(key)
-    except ValidationError:
-        return None
-    return owner_of(kind, key)
-
-
 def intake_offers(
     *, user: User, source: Any, spec: ProcedureSpec, point: OrgUnit, log: bool
 ) -> tuple[Owner | None, dict[int, list[StoredDocument]]]:
     """The applicant's stored documents per component position of ``spec`` (once their ID is known);
-    with ``log`` the officer's look-up is written to the access ledger."""
-    owner = _typed_owner(source) if source else None
+    with ``log`` the officer's look-up is written to the access ledger (``counter_intake_offers``)."""
+    owner = (
+        counter_applicant_owner(
+            kind=source.get("kind") or ApplicantKind.CITIZEN,
+            personal_id=source.get("personal_id") or "",
+            tax_code=source.get("tax_code") or "",
+        )
+        if source
+        else None
+    )
     if owner is None:
         return None, {}
-    types = {i: c.document_type for i, c in enumerate(spec.components, start=1)}
-    offers = wallet_offers_for_positions(owner=owner, document_types=types)
-    if log:
-        ledger_record(
-            subject_kind=owner.kind,
-            subject_key=owner.key,
-            kind=AccessKind.STORE_READ,
-            actor=user,
-            purpose=_("Tiếp nhận hồ sơ thủ tục “%(name)s”: đề xuất dùng lại giấy tờ đã có")
-            % {"name": spec.name},
-            unit=point,
-            source="kho-du-lieu",
-        )
-    return owner, offers
-
-
-def intake_reuse(*, dossier: Dossier, user: User, reuses: dict[int, int]) -> None:
-    """Attach the chosen stored documents to the new dossier's components (in the caller's transaction)."""
-    by_position = {c.position: c.pk for c in dossier.components.all()}
-    for position, document_id in reuses.items():
-        if position in by_position:
-            try:
-                wallet_reuse(
-                    dossier=dossier, actor=user, component_id=by_position[position], document_id=document_id
-                )
-            except WalletError as exc:
-                raise DossierError(exc.message, code=exc.code) from exc
+    return owner, counter_intake_offers(actor=user, owner=owner, spec=spec, point=point, log=log)
 
 
 # -- one dossier at intake ---------------------------------------------------------------------------------

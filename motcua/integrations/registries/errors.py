@@ -45,3 +45,13 @@ class LookupRefused(RegistryError):
     code = "registry_lookup_refused"
     http_status = 400
     default_message = _("Việc tra cứu cơ sở dữ liệu quốc gia phải nêu rõ mục đích.")
+
+
+class LookupNotAllowed(RegistryError):
+    """Who asks may not look people up (not a staff member with a current unit): nothing is sent."""
+
+    code = "registry_not_allowed"
+    http_status = 403
+    default_message = _(
+        "Chỉ cán bộ, công chức đang công tác tại một đơn vị được tra cứu cơ sở dữ liệu quốc gia."
+    )

@@ -1,6 +1,7 @@
 """Where motcua uses the registries (called by the edges):
 
 - ``applicant_prefill``: the portal wizard pre-fills a signed-in citizen's (or business's) details;
+- ``staff_lookup``: an officer's look-up with a stated purpose (the back office's page, the API);
 - ``counter_lookup``: the counter intake form fills the applicant from a personal ID or tax code;
 - ``component_from_registry``: a dossier component that is an ID card (CCCD) or a business registration
   certificate (GCN_DKDN) is taken from the registry instead of a copy
@@ -17,11 +18,15 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import AccountKind
+from motcua.accounts.selectors import user_is_staff_member
 from motcua.catalogue.choices import DocumentType
+from motcua.dossiers.access import dossier_can_attach
+from motcua.dossiers.errors import ActionNotAllowed
 from motcua.dossiers.models import ApplicantKind, Dossier, DossierComponent
+from motcua.dossiers.selectors import counter_points_for
 
-from ..access import officer_unit_for
-from .errors import LookupRefused, RegistryError
+from ..access import officer_home_unit, officer_unit_for
+from .errors import LookupNotAllowed, LookupRefused, RegistryError
 from .lookup import registry_lookup_business, registry_lookup_person
 from .types import BUSINESS, POPULATION, SOURCE_NAMES, BusinessRecord, LookupContext, PersonRecord
 
@@ -91,10 +96,38 @@ class CounterFill:
     record: PersonRecord | BusinessRecord
 
 
+def staff_lookup(
+    *, actor: Any, registry: str, key: str, purpose: str, dossier_code: str = ""
+) -> PersonRecord | BusinessRecord:
+    """An officer looks a person (``registry`` "population", personal ID) or a business ("business", tax
+    code) up with a stated purpose and, when there is one, the dossier it is for (the back office's "Tra cứu
+    CSDL quốc gia"); logged in the subject's access ledger with the officer's first unit. Only staff members
+    with a current unit, as the back office's pages: anybody else is refused before anything is sent
+    (``LookupNotAllowed``)."""
+    if not user_is_staff_member(user=actor):
+        raise LookupNotAllowed()
+    if registry not in (POPULATION, BUSINESS):
+        raise LookupRefused(_("Cơ sở dữ liệu không hợp lệ."), code="registry_unknown")
+    context = LookupContext(
+        actor=actor,
+        unit=officer_home_unit(actor),
+        dossier_code=(dossier_code or "").strip().upper(),
+        purpose=(purpose or "").strip(),
+    )
+    if registry == BUSINESS:
+        return registry_lookup_business(tax_code=key, context=context)
+    return registry_lookup_person(personal_id=key, context=context)
+
+
 def counter_lookup(
     *, officer: Any, unit: Any, personal_id: str = "", tax_code: str = "", procedure_code: str = ""
 ) -> CounterFill:
-    """The officer typed a personal ID (or a tax code) at the counter: look the applicant up."""
+    """The officer typed a personal ID (or a tax code) at the counter: look the applicant up.
+
+    Only at one of the officer's one-stop points (``counter_points_for``): elsewhere ``ActionNotAllowed``
+    is raised before anything is sent."""
+    if unit is None or not counter_points_for(user=officer).filter(pk=unit.pk).exists():
+        raise ActionNotAllowed(_("Bạn không tiếp nhận hồ sơ tại điểm này nên không tra cứu được người nộp."))
     purpose = "Tiếp nhận hồ sơ tại bộ phận một cửa"
     if procedure_code:
         purpose += f" (thủ tục {procedure_code})"
@@ -137,12 +170,15 @@ class ComponentFill:
 def component_from_registry(*, dossier: Dossier, actor: Any, component_id: int) -> ComponentFill:
     """Take an ID card / business registration component from the registry instead of a copy.
 
-    The caller has already checked that ``actor`` may see ``dossier``; ``dossier_component_provide`` checks
-    that they may change it now. Raises ``LookupRefused`` (not eligible, no number), the registry errors,
+    The caller has already checked that ``actor`` may see ``dossier``; that they may change its components now
+    (``dossier_can_attach``) is checked before the registry is asked (``ActionNotAllowed``), and again by
+    ``dossier_component_provide``. Raises ``LookupRefused`` (not eligible, no number), the registry errors,
     or the dossier service's ``DossierError``.
     """
     from motcua.dossiers import services as dossier_services  # the service may land after this module
 
+    if not dossier_can_attach(actor, dossier):  # refused before the person's data is read
+        raise ActionNotAllowed(_("Không thể thêm giấy tờ vào hồ sơ ở trạng thái này."))
     component = next((c for c in dossier.components.all() if c.pk == component_id), None)
     registry = registry_for_component(component) if component is not None else None
     if component is None or registry is None:

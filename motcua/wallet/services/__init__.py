@@ -1,6 +1,7 @@
 """Use cases of the data store: one module per use case; import from here."""
 
 from .harvest import wallet_harvest, wallet_on_event
+from .intake import counter_applicant_owner, counter_intake_offers, counter_intake_receive
 from .ledger import ledger_record
 from .offers import wallet_offers_show
 from .remove import wallet_remove
@@ -10,6 +11,9 @@ from .upload import wallet_upload
 from .withdraw import wallet_withdraw_result
 
 __all__ = [
+    "counter_applicant_owner",
+    "counter_intake_offers",
+    "counter_intake_receive",
     "document_store",
     "ledger_record",
     "wallet_harvest",

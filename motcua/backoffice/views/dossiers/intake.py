@@ -1,7 +1,9 @@
 """Counter intake: the officer picks the point and the procedure, enters the applicant, ticks the
 components handed in, optionally uploads scans, and the dossier is received with its code and appointment.
 
-Receiving and attaching the scans happen in one transaction: a refused scan leaves no dossier behind.
+Receiving, attaching the scans and the documents reused from the data store happen in one service call
+(``motcua.wallet.services.counter_intake_receive``, also behind the API): a refused scan leaves no dossier
+and no file behind.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,16 +27,15 @@ from motcua.core.audit import audit_record
 from motcua.dossiers.errors import DossierError
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import counter_points_for
-from motcua.dossiers.services import dossier_receive_at_counter
 from motcua.dossiers.services.intake import CounterApplicant
 from motcua.org.models import OrgUnit, OrgUnitKind
 from motcua.org.selectors import orgunit_list
+from motcua.wallet.services import counter_intake_receive
 
 from ...access import staff_required
 from ..registries import intake_lookup
-from ..wallet import IntakeStoreForm, intake_offers, intake_reuse
+from ..wallet import IntakeStoreForm, intake_offers
 from .common import moment_text, officer
-from .registry import attach_files, forget_files
 
 
 def _points(user: User) -> list[OrgUnit]:
@@ -86,30 +86,19 @@ def _receive(user: User, form: IntakeStoreForm, version: ProcedureVersion, point
         address=data["address"],
         commune=commune,
     )
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            dossier = dossier_receive_at_counter(
-                officer=user,
-                receiving_point=point,
-                procedure_version=version,
-                applicant=applicant,
-                # A component taken from the applicant's data store is provided too (no paper copy).
-                provided_positions=[*data["provided"], *form.reuses()],
-                channel=data["channel"],
-                note=data["note"],
-            )
-            scans = form.scans()
-            if scans:
-                by_position = {c.position: c.pk for c in dossier.components.all()}
-                files = {by_position[pos]: upload for pos, upload in scans.items() if pos in by_position}
-                pages = {by_position[pos]: n for pos, n in form.scan_pages().items() if pos in by_position}
-                stored = attach_files(dossier=dossier, user=user, files=files, pages=pages)
-            intake_reuse(dossier=dossier, user=user, reuses=form.reuses())
-    except Exception:
-        forget_files(stored)
-        raise
-    return dossier
+    return counter_intake_receive(
+        officer=user,
+        receiving_point=point,
+        procedure_version=version,
+        applicant=applicant,
+        provided_positions=data["provided"],
+        channel=data["channel"],
+        note=data["note"],
+        scans=form.scans(),
+        scan_pages=form.scan_pages(),
+        # A component taken from the applicant's data store is provided too (no paper copy).
+        reuses=form.reuses(),
+    )
 
 
 @staff_required
