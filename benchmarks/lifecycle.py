@@ -76,8 +76,8 @@ CSRF_TOKEN = secrets.token_hex(16)  # 32 alphanumeric characters: a valid unmask
 BASELINE_PATH = "/api/v1/dossiers?page=1"
 API = "/api/v1/dossiers"
 
-CITIZEN = "038195001234"  # applies online
-BASELINE_USER = "038088004321"  # a citizen with no dossiers: the baseline's empty page
+CITIZEN = "congdan.hoa"  # applies online (username; personal ID 038195001234)
+BASELINE_USER = "congdan.binh"  # a citizen with no dossiers: the baseline's empty page
 OFFICER = "motcua.tinh"  # one-stop officer, H56.40 (receiving point)
 SPECIALIST = "chuyenvien.tnmt"  # H56.19
 HEAD = "truongphong.tnmt"  # division head, H56.19

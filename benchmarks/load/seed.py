@@ -43,7 +43,7 @@ OFFICERS = (
     "motcua.tinh", "motcua.hacthanh", "chuyenvien.tnmt", "truongphong.tnmt", "lanhdao.tnmt",
     "chuyenvien.thue", "lanhdao.hacthanh", "quantri.tinh", "thanhtra",
 )  # fmt: skip
-CITIZENS = ("038195001234", "038088004321")
+CITIZENS = ("congdan.hoa", "congdan.binh")  # usernames (they sign in with their personal IDs too)
 #: Searches a citizen types: with diacritics, and the same words without them (folded).
 SEARCHES = (
     "cấp lại giấy chứng nhận", "khai sinh", "đăng ký kinh doanh", "sổ đỏ", "đất đai", "hộ tịch",

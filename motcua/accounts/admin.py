@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import admin_apikeys  # noqa: F401 - registers the API key admins
 from .models import Membership, User
+from .selectors import PERSONAL_ID
 from .services import totp_device_remove
 
 
@@ -25,7 +26,9 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "full_name", "kind", "email", "is_active", "locked_until", "two_factor"]
     list_filter = ["kind", "is_active", "is_staff"]
-    search_fields = ["username", "full_name", "email", "personal_id", "tax_code"]
+    # Not personal_id: it is encrypted, so a search term that is a whole personal ID is matched by equality
+    # (get_search_results), never by "contains".
+    search_fields = ["username", "full_name", "email", "tax_code"]
     inlines = [MembershipInline]
     actions = ["remove_authenticator"]
     fieldsets = (
@@ -59,6 +62,15 @@ class UserAdmin(DjangoUserAdmin[User]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).select_related("totp_device")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[User], search_term: str
+    ) -> tuple[QuerySet[User], bool]:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if PERSONAL_ID.fullmatch(term):
+            found |= queryset.filter(personal_id=term)
+        return found, may_have_duplicates
 
     @admin.display(description=_("Xác thực hai bước"), boolean=True)
     def two_factor(self, obj: User) -> bool:

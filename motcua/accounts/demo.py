@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.functional import Promise
@@ -29,11 +30,17 @@ class DemoAccount:
     phone: str = ""
     birth_date: dt.date | None = None
 
+    @property
+    def login(self) -> str:
+        """What to type on the sign-in page: a citizen's personal ID (their username is not it), else the
+        username."""
+        return self.personal_id or self.username
+
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("038195001234", "Lê Thị Hoa", AccountKind.CITIZEN, _("Công dân (đăng nhập bằng số định danh)"),
+    DemoAccount("congdan.hoa", "Lê Thị Hoa", AccountKind.CITIZEN, _("Công dân (đăng nhập bằng số định danh)"),
                 personal_id="038195001234", phone="+84912345678", birth_date=dt.date(1995, 3, 14)),
-    DemoAccount("038088004321", "Nguyễn Văn Bình", AccountKind.CITIZEN, _("Công dân thứ hai"),
+    DemoAccount("congdan.binh", "Nguyễn Văn Bình", AccountKind.CITIZEN, _("Công dân thứ hai"),
                 personal_id="038088004321", phone="+84983456789", birth_date=dt.date(1988, 11, 2)),
     DemoAccount("2801234564", "Công ty TNHH Xây dựng Lam Sơn", AccountKind.BUSINESS,
                 _("Doanh nghiệp (đăng nhập bằng mã số thuế)"), tax_code="2801234564", phone="+842373852345"),
@@ -69,9 +76,14 @@ def seed_demo_accounts() -> int:
     """Create or refresh the demo accounts; idempotent. Returns the number created."""
     created = 0
     for account in DEMO_ACCOUNTS:
+        # A citizen is found by personal ID: a database from before 0004 named them differently.
+        found: dict[str, Any] = (
+            {"personal_id": account.personal_id} if account.personal_id else {"username": account.username}
+        )
         user, was_created = User.objects.update_or_create(
-            username=account.username,
+            **found,
             defaults={
+                "username": account.username,
                 "full_name": account.full_name,
                 "kind": account.kind,
                 "personal_id": account.personal_id,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.fields import EncryptedPersonalIdField
 from motcua.core.models import TimeStampedModel
 from motcua.core.validators import validate_cccd, validate_mst
 from motcua.org.models import OrgUnit
@@ -35,13 +36,15 @@ class User(AbstractUser):
     """One login. Citizens sign in with their personal ID, businesses with their tax code, staff with a username.
 
     ``personal_id`` and ``tax_code`` are unique when present (database constraints), so the same person or
-    business cannot hold two accounts.
+    business cannot hold two accounts. ``personal_id`` is encrypted at rest, and a citizen's ``username`` is
+    not the personal ID (``motcua.accounts.usernames``): sign-in by personal ID looks the account up by it.
     """
 
     kind = models.CharField(_("loại tài khoản"), max_length=10, choices=AccountKind.choices)
     full_name = models.CharField(_("họ và tên"), max_length=200)
-    personal_id = models.CharField(  # noqa: DJ001 - NULL = none; unique when present
-        _("số định danh cá nhân"), max_length=12, null=True, blank=True, validators=[validate_cccd]
+    # Stored encrypted (docs/architecture/personal-data.md): look-ups by the whole number only.
+    personal_id = EncryptedPersonalIdField(
+        _("số định danh cá nhân"), null=True, blank=True, validators=[validate_cccd]
     )
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=16, blank=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -20,6 +21,8 @@ ADMIN_ROLES: frozenset[str] = frozenset({Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN}
 TOTP_REQUIRED_ROLES: frozenset[str] = ADMIN_ROLES | {Role.AGENCY_LEADER, Role.DIVISION_HEAD}
 # Accounts of the public (the portal): they sign in with a password and a one-time code by SMS or email.
 PORTAL_KINDS: frozenset[str] = frozenset({AccountKind.CITIZEN, AccountKind.BUSINESS})
+#: What a personal ID typed on the sign-in page looks like.
+PERSONAL_ID = re.compile(r"\d{12}")
 
 
 def membership_list_active(*, user: User, on: dt.date | None = None) -> QuerySet[Membership]:
@@ -82,13 +85,18 @@ def phone_variants(value: str) -> set[str]:
 def user_for_identifier(identifier: str) -> User | None:
     """The account an identifier typed on the sign-in page names, or None.
 
-    The username (personal ID, tax code or staff username) is tried first; then, for accounts of the
-    public only, the email address or the phone number. An email or phone shared by several accounts
-    names none of them: sign-in by personal ID still works for each.
+    A personal ID (12 digits) is looked up first, by equality on the encrypted ``personal_id`` (a citizen's
+    username is not their personal ID: ``motcua.accounts.usernames``); then the username (tax code or staff
+    username); then, for accounts of the public only, the email address or the phone number. An email or phone
+    shared by several accounts names none of them: sign-in by personal ID still works for each.
     """
     value = identifier.strip()
     if not value:
         return None
+    if PERSONAL_ID.fullmatch(value):
+        user = User.objects.filter(personal_id=value).first()
+        if user is not None:
+            return user
     user = User.objects.filter(username=value).first()
     if user is not None:
         return user

@@ -31,6 +31,7 @@ from motcua.core.errors import RuleError
 from motcua.core.validators import validate_cccd
 
 from .models import AccountKind, User
+from .usernames import citizen_username
 
 logger = logging.getLogger("motcua.accounts")
 
@@ -90,8 +91,9 @@ def account_sign_in_with_identity(
 ) -> User:
     """The citizen account for a personal ID the provider vouched for: found (empty fields filled) or made.
 
-    Raises ``IdentityRefused`` for a staff, business or inactive account with that ID, or when the ID's
-    would-be username is already someone else's.
+    Raises ``IdentityRefused`` for a staff, business or inactive account with that ID, or when another
+    account's username is that ID (the sign-in page must name one account). A new account's username is not
+    the personal ID (``motcua.accounts.usernames``).
     """
     _check_personal_id(personal_id)
     try:
@@ -128,10 +130,10 @@ def _sign_in(
                 code="identity_username_taken",
             )
         user = User(
-            username=personal_id,
+            username=citizen_username(),
             kind=AccountKind.CITIZEN,
             personal_id=personal_id,
-            full_name=full_name[:200] or personal_id,
+            full_name=full_name[:200],
             birth_date=birth_date,
             phone=phone[:16],
         )

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from .fields import EncryptedPersonalIdField
+
 
 class Table:
     """Rows of one model written without model instances: a binary COPY on PostgreSQL (with the columns'
@@ -35,7 +37,9 @@ class Table:
         self.converters: list[tuple[int, Callable[[Any], Any]]] = []
         for f in model._meta.concrete_fields:
             converter: Callable[[Any], Any] | None = None
-            if not copy and isinstance(f, models.JSONField):
+            if isinstance(f, EncryptedPersonalIdField):
+                converter = f.get_prep_value  # the token, never the plain value (also for the COPY)
+            elif not copy and isinstance(f, models.JSONField):
                 converter = partial(ops.adapt_json_value, encoder=f.encoder)
             elif not copy and isinstance(f, models.DateTimeField):
                 converter = _sqlite_utc if utc else ops.adapt_datetimefield_value
@@ -70,7 +74,14 @@ class Table:
                 with cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN (FORMAT BINARY)") as copy:
                     copy.set_types(self.types)
                     for o in objects:
-                        copy.write_row((*getter(o), *defaults))
+                        if converters:
+                            values = list(getter(o))
+                            for i, convert in converters:
+                                if values[i] is not None:
+                                    values[i] = convert(values[i])
+                            copy.write_row((*values, *defaults))
+                        else:
+                            copy.write_row((*getter(o), *defaults))
                 return
             rows = []
             for o in objects:

@@ -90,6 +90,11 @@ def _user(username: str) -> User:
     return User.objects.get(username=username)
 
 
+def _applicant(key: str) -> User:
+    """A demo applicant by personal ID (a citizen's username is not it) or by tax code (a business's)."""
+    return User.objects.filter(personal_id=key).first() or _user(key)
+
+
 def _holder(dossier: Dossier) -> User:
     for username in STAFF:
         user = _user(username)
@@ -129,7 +134,7 @@ def _start(s: Scenario) -> Dossier:
     commune = OrgUnit.objects.get(code="H56.101")
     officer = _user("motcua.hacthanh" if s.point == "H56.101" else "motcua.tinh")
     if s.online:
-        applicant = _user(s.applicant)
+        applicant = _applicant(s.applicant)
         draft = dossier_create_draft(applicant=applicant, procedure_version=version, receiving_point=point,
                                      applicant_commune=commune, form_data={DEMO_MARK: True},
                                      address="Phường Hạc Thành, tỉnh Thanh Hóa")  # fmt: skip
@@ -137,7 +142,7 @@ def _start(s: Scenario) -> Dossier:
             dossier_component_attach(dossier=draft, actor=applicant, component_id=component.pk, upload=_pdf())
         return dossier_submit(dossier=_fresh(draft), applicant=applicant)
     if s.applicant:
-        account = _user(s.applicant)
+        account = _applicant(s.applicant)
         who = CounterApplicant(
             kind=account.kind, name=account.full_name, personal_id=account.personal_id or "",
             tax_code=account.tax_code or "", phone=account.phone, email=account.email, account=account,
@@ -159,7 +164,7 @@ def _advance(d: Dossier, s: Scenario, pay: Payer | None = None) -> None:
         return
     if kind == "stopped":
         dossier_withdraw(
-            dossier=_fresh(d), actor=_user(s.applicant), reason="Tôi không còn nhu cầu giải quyết."
+            dossier=_fresh(d), actor=_applicant(s.applicant), reason="Tôi không còn nhu cầu giải quyết."
         )
         return
     if d.status == "awaiting_intake":

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.calendar.engine.deadlines import Pause
 from motcua.catalogue.models import ProcedureVersion
+from motcua.core.fields import EncryptedPersonalIdField
 from motcua.core.text import fold
 from motcua.org.models import OrgUnit
 
@@ -47,6 +48,11 @@ class FeeStatus(models.TextChoices):
     PAID = "paid", _("Đã nộp")
 
 
+def search_words(code: str | None, applicant_name: str, applicant_tax_code: str) -> str:
+    """``Dossier.search_text``: what the staff queues' search matches by words (the bulk writers use it too)."""
+    return fold(" ".join([code or "", applicant_name, applicant_tax_code]))
+
+
 class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
     procedure_version = models.ForeignKey(
@@ -68,7 +74,8 @@ class Dossier(models.Model):
     )
     applicant_kind = models.CharField(_("loại người nộp"), max_length=10, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("tên người nộp / tổ chức"), max_length=255)
-    applicant_personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
+    # Personal IDs are stored encrypted (docs/architecture/personal-data.md): look-ups by the whole number.
+    applicant_personal_id = EncryptedPersonalIdField(_("số định danh cá nhân"), blank=True)
     applicant_tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=16, blank=True)
     applicant_email = models.EmailField(_("email"), blank=True)
@@ -82,9 +89,7 @@ class Dossier(models.Model):
         related_name="+",
     )
     representative_name = models.CharField(_("người được ủy quyền nộp"), max_length=255, blank=True)
-    representative_personal_id = models.CharField(
-        _("số định danh người được ủy quyền"), max_length=12, blank=True
-    )
+    representative_personal_id = EncryptedPersonalIdField(_("số định danh người được ủy quyền"), blank=True)
     receiving_point = models.ForeignKey(
         OrgUnit, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
     )
@@ -118,6 +123,8 @@ class Dossier(models.Model):
     #: dossier made here. Imported history keeps what happened, also where today's rules would refuse it
     #: (a second supplement request, a second apology).
     imported_from = models.CharField(_("nhập từ hệ thống"), max_length=60, blank=True, default="")
+    #: The folded code, applicant name and tax code (``search_words``); never the personal ID, which is found
+    #: by equality on ``applicant_personal_id`` (``motcua.dossiers.selectors``).
     search_text = models.TextField(editable=False, blank=True, default="")
     #: What this dossier's history adds to the scorecard's fact tables, folded event by event by the
     #: same-transaction hooks of ``motcua.dossiers.hooks`` (opaque here; see ``motcua.reporting.facts``).
@@ -158,11 +165,7 @@ class Dossier(models.Model):
         return self.code or _("Hồ sơ nháp #%(pk)s") % {"pk": self.pk}
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.search_text = fold(
-            " ".join(
-                [self.code or "", self.applicant_name, self.applicant_personal_id, self.applicant_tax_code]
-            )
-        )
+        self.search_text = search_words(self.code, self.applicant_name, self.applicant_tax_code)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property

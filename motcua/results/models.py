@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.fields import EncryptedPersonalIdField
 from motcua.dossiers.models import Dossier
 from motcua.org.models import OrgUnit
 
@@ -52,8 +53,9 @@ class IssuedResult(models.Model):
     code = models.CharField(_("mã kết quả"), max_length=20, unique=True)
     dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="+")
     holder_kind = models.CharField(_("loại người được cấp"), max_length=10, choices=HolderKind.choices)
-    # Personal ID (person) or tax code (business); never shown on the public verification page.
-    holder_key = models.CharField(_("số định danh / mã số thuế"), max_length=14, blank=True)
+    # Personal ID (person) or tax code (business); never shown on the public verification page. Encrypted at
+    # rest (equality look-ups only).
+    holder_key = EncryptedPersonalIdField(_("số định danh / mã số thuế"), plain_max_length=14, blank=True)
     holder_name = models.CharField(_("người được cấp"), max_length=255)
     document_type = models.CharField(_("loại giấy tờ"), max_length=40)
     title = models.CharField(_("tên kết quả"), max_length=500)

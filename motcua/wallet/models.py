@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalogue.choices import DocumentType
+from motcua.core.fields import EncryptedPersonalIdField
 from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.org.models import OrgUnit
 
@@ -40,12 +41,13 @@ REMOVABLE_ORIGINS = frozenset({DocumentOrigin.OWN_UPLOAD, DocumentOrigin.SUBMITT
 
 class StoredDocument(models.Model):
     owner_kind = models.CharField(_("chủ sở hữu"), max_length=10, choices=OwnerKind.choices)
-    # Personal ID (12 digits) for a person, tax code for a business.
-    owner_key = models.CharField(_("số định danh / mã số thuế"), max_length=14)
+    # Personal ID (12 digits) for a person, tax code for a business; encrypted at rest (equality look-ups).
+    owner_key = EncryptedPersonalIdField(_("số định danh / mã số thuế"), plain_max_length=14)
     owner_name = models.CharField(_("họ tên / tên tổ chức"), max_length=255, blank=True)
     document_type = models.CharField(_("loại giấy tờ"), max_length=40, choices=DocumentType.choices)
     title = models.CharField(_("tên giấy tờ"), max_length=500)
-    number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    # Encrypted too: an ID card's number is the personal ID (up to 100 characters of any script: 600 stored).
+    number = EncryptedPersonalIdField(_("số, ký hiệu"), plain_max_length=100, max_length=600, blank=True)
     issuer = models.CharField(_("cơ quan cấp"), max_length=255, blank=True)
     issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
     expires_on = models.DateField(_("có giá trị đến"), null=True, blank=True)
@@ -140,7 +142,7 @@ class AccessEntry(models.Model):
     """Who looked at a person's (or business's) data, when, from which unit, for which dossier and why."""
 
     subject_kind = models.CharField(_("chủ thể dữ liệu"), max_length=10, choices=OwnerKind.choices)
-    subject_key = models.CharField(_("số định danh / mã số thuế"), max_length=14)
+    subject_key = EncryptedPersonalIdField(_("số định danh / mã số thuế"), plain_max_length=14)
     kind = models.CharField(_("loại truy cập"), max_length=20, choices=AccessKind.choices)
     at = models.DateTimeField(_("thời điểm"))
     actor = models.ForeignKey(

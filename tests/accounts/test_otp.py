@@ -235,7 +235,7 @@ def test_the_demo_citizen_can_sign_in_like_a_newcomer(client, demo_data, citizen
     html = response.content.decode()
     code = re.search(r'class="demo-code">(\d{6})<', html).group(1)
     assert client.post(OTP_VERIFY, {"code": code}).status_code == 302
-    assert client.session["_auth_user_id"] == str(User.objects.get(username="038195001234").pk)
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="congdan.hoa").pk)
 
 
 def test_the_default_settings_ask_citizens_for_a_code():

@@ -36,7 +36,7 @@ def session_key(client) -> str:
         ("lanhdao.tnmt", "/can-bo/", 15),  # leader: staff timeout
         ("quantri.tnmt", "/can-bo/", 5),  # agency administrator
         ("quantri.tinh", "/can-bo/", 5),  # province administrator
-        ("038195001234", "/ho-so-cua-toi/", 30),  # citizen
+        ("congdan.hoa", "/ho-so-cua-toi/", 30),  # citizen (signs in with the personal ID too)
     ],
 )
 def test_idle_timeout_per_class(client, demo_data, idle_on, clock, username, path, minutes):

@@ -140,7 +140,7 @@ def test_secrets_sealed_by_the_first_release_still_open(settings, totp_key):
         ("motcua.tinh", False),  # one-stop officer
         ("chuyenvien.tnmt", False),  # specialist
         ("thanhtra", False),  # auditor (read only)
-        ("038195001234", False),  # citizen
+        ("congdan.hoa", False),  # citizen
     ],
 )
 def test_administrators_and_leaders_must_use_totp(demo_data, username, required):
@@ -245,7 +245,7 @@ def test_optional_staff_enrol_from_the_two_factor_page_and_are_then_asked(
 
 @pytest.mark.django_db
 def test_citizens_have_no_two_factor_page(client, demo_data):
-    client.force_login(User.objects.get(username="038195001234"))
+    client.force_login(User.objects.get(username="congdan.hoa"))
     assert client.get(TWO_FACTOR).status_code == 404
     assert client.get(ENROL).status_code == 404
 

@@ -60,7 +60,7 @@ class Role:
 
 ROLES = {
     "anonymous": Role(None, "examples,fuzzing", max_examples=4),
-    "citizen": Role("038195001234", "examples,coverage", max_examples=1, coverage_negative=True),
+    "citizen": Role("congdan.hoa", "examples,coverage", max_examples=1, coverage_negative=True),
     "officer": Role("motcua.tinh", "examples,coverage,fuzzing", max_examples=8),
 }
 

@@ -35,7 +35,7 @@ def returned(site: str, settings: Any, tmp_path: Path) -> Any:
     cache.clear()  # the rate limits count in the cache
     settings.MEDIA_ROOT = str(tmp_path)
     seed_demo_dossiers(pay=pay_demo_dossier_at_counter)
-    return Dossier.objects.filter(applicant__username=CITIZEN, status="returned").order_by("pk").first()
+    return Dossier.objects.filter(applicant__personal_id=CITIZEN, status="returned").order_by("pk").first()
 
 
 def test_citizen_rates_a_returned_dossier_and_feedback_is_answered_in_public(

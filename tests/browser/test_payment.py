@@ -28,7 +28,7 @@ def fee_dossier(site: str, settings: Any, tmp_path: Any) -> Any:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.MOTCUA_PUBLIC_URL = site  # the gateway sends the browser back to this server
     version = publish(code="1.007777", name="Cấp giấy phép có thu phí (thử nghiệm)", fees=FEES)
-    return submitted({"citizen": User.objects.get(username=CITIZEN)}, version)
+    return submitted({"citizen": User.objects.get(personal_id=CITIZEN)}, version)
 
 
 def test_a_citizen_pays_online_and_downloads_the_receipt(

@@ -77,7 +77,7 @@ def test_second_application_reuses_the_stored_id_card(
     page.screenshot(path=str(SCREENSHOTS / "wallet-reuse.png"), full_page=False)
 
     # Attached without an upload: the same stored bytes, flagged as reused, the use recorded.
-    draft = Dossier.objects.filter(applicant__username=CITIZEN, status="draft").latest("pk")
+    draft = Dossier.objects.filter(applicant__personal_id=CITIZEN, status="draft").latest("pk")
     component = draft.components.get(document_type="CCCD")
     assert component.origin == ComponentOrigin.REUSED
     assert component.sha256 == stored.sha256

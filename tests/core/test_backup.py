@@ -43,7 +43,7 @@ def data(transactional_db, media):
     """The demo people, two documents in a citizen's data store (two files, rows referring to them, audit
     events) and an audit event carrying Vietnamese text."""
     seed_people()
-    citizen = User.objects.get(username="038195001234")
+    citizen = User.objects.get(username="congdan.hoa")
     docs = [
         wallet_upload(actor=citizen, document_type="CCCD", title=f"Căn cước {i}",
                       file=pdf_file(marker=f"sao-luu-{i}".encode()))
@@ -112,7 +112,7 @@ def test_backup_holds_the_dump_the_files_and_a_manifest_of_one_moment(data, tmp_
 @pytest.fixture
 def rows_in_a_transaction(db, media):
     seed_people()
-    citizen = User.objects.get(username="038195001234")
+    citizen = User.objects.get(username="congdan.hoa")
     return wallet_upload(actor=citizen, document_type="CCCD", title="Căn cước", file=pdf_file(marker=b"x"))
 
 

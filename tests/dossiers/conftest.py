@@ -47,8 +47,8 @@ def people(demo):
     """Who is who among the demo accounts."""
     get = User.objects.get
     return {
-        "citizen": get(username="038195001234"),
-        "citizen2": get(username="038088004321"),
+        "citizen": get(username="congdan.hoa"),
+        "citizen2": get(username="congdan.binh"),
         "business": get(username="2801234564"),
         "officer": get(username="motcua.tinh"),  # one-stop officer, H56.40
         "specialist": get(username="chuyenvien.tnmt"),  # H56.19

@@ -114,11 +114,8 @@ def test_first_sign_in_makes_a_citizen_account_from_the_claims(client, vneid, se
     assert user is not None and client.session.session_key != before  # Django's login(): a new key
     assert client.session["_motcua_factor"] == "vneid" and client.session["_motcua_idle"] == "citizen"
     assert FLOW_KEY not in client.session
-    assert (user.username, user.personal_id, user.kind) == (
-        AN.personal_id,
-        AN.personal_id,
-        AccountKind.CITIZEN,
-    )
+    assert (user.personal_id, user.kind) == (AN.personal_id, AccountKind.CITIZEN)
+    assert user.username.startswith("cd.") and AN.personal_id not in user.username  # never the ID
     assert (user.full_name, user.birth_date, user.phone) == (
         "Nguyễn Văn An",
         dt.date(1990, 7, 21),

@@ -305,7 +305,7 @@ def world(django_db_setup, django_db_blocker):
         seed_people()
         get = User.objects.get
         people = {
-            "citizen": get(username="038195001234"), "officer": get(username="motcua.tinh"),
+            "citizen": get(username="congdan.hoa"), "officer": get(username="motcua.tinh"),
             "specialist": get(username="chuyenvien.tnmt"), "leader": get(username="lanhdao.tnmt"),
             "tax": get(username="chuyenvien.thue"), "commune_officer": get(username="motcua.hacthanh"),
         }  # fmt: skip

@@ -193,7 +193,7 @@ def test_pages_open_within_scope_only(client, people):
         client.get(reverse("backoffice:scorecard_drilldown") + "?figure=received&unit=H56.52").status_code
         == 403
     )
-    signed_in(client, "038195001234")
+    signed_in(client, "congdan.hoa")
     assert client.get(url).status_code == 403
 
 

@@ -23,7 +23,7 @@ def test_citizen_on_staff_page_gets_vietnamese_403(client, demo_data, settings):
     from motcua.accounts.models import User
 
     settings.DEBUG = False
-    client.force_login(User.objects.get(username="038195001234"))
+    client.force_login(User.objects.get(username="congdan.hoa"))
     response = client.get("/can-bo/")
     assert response.status_code == 403
     html = response.content.decode()

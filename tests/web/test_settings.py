@@ -34,8 +34,14 @@ def test_unknown_database_scheme_is_a_clear_error():
         database_from_url("mysql://root@localhost/motcua")
 
 
+PERSONAL_DATA_KEYS = "1:" + "A" * 43 + "="  # 32 bytes in base64: enough to start
+
+
 def _import_prod(env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    clean = {
+        k: v for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "MOTCUA_PERSONAL_DATA_KEYS", "MOTCUA_PERSONAL_DATA_KEY_ID")
+    }  # fmt: skip
     return subprocess.run(
         [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.prod'; django.setup()"],
         cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120, check=False,
@@ -52,7 +58,20 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = _import_prod({"SECRET_KEY": "x" * 64})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
-    assert _import_prod({"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "motcua.example.vn"}).returncode == 0
+    started = _import_prod({"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "motcua.example.vn",
+                            "MOTCUA_PERSONAL_DATA_KEYS": PERSONAL_DATA_KEYS})  # fmt: skip
+    assert started.returncode == 0, started.stderr
+
+
+def test_production_refuses_to_start_without_personal_data_keys_or_with_bad_ones():
+    env = {"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "motcua.example.vn"}
+    result = _import_prod(env)
+    assert result.returncode != 0 and "MOTCUA_PERSONAL_DATA_KEYS must be set" in result.stderr
+    result = _import_prod({**env, "MOTCUA_PERSONAL_DATA_KEYS": "1:c2hvcnQ="})
+    assert result.returncode != 0 and "must be 32 random bytes" in result.stderr
+    result = _import_prod({**env, "MOTCUA_PERSONAL_DATA_KEYS": PERSONAL_DATA_KEYS,
+                           "MOTCUA_PERSONAL_DATA_KEY_ID": "2"})  # fmt: skip
+    assert result.returncode != 0 and "MOTCUA_PERSONAL_DATA_KEY_ID" in result.stderr
 
 
 def _cache_in_subprocess(env):

@@ -34,6 +34,9 @@ def portal_on_event(dossier: Dossier, event: DossierEvent) -> set[str]:
     if kind is None:
         return set()
     body = update_body(dossier, event, kind)
+    # The personal ID waits in its encrypted column, not in the stored body (docs/architecture/personal-data.md).
+    personal_id = body["ChuHoSo"]["SoDinhDanh"]
+    body["ChuHoSo"] = {**body["ChuHoSo"], "SoDinhDanh": ""}
     PortalUpdate.objects.create(
         dossier=dossier,
         event_seq=event.seq,
@@ -41,6 +44,7 @@ def portal_on_event(dossier: Dossier, event: DossierEvent) -> set[str]:
         kind=kind,
         portal_status=body["TrangThaiHoSo"],
         payload=body,
+        applicant_personal_id=personal_id,
         occurred_at=event.occurred_at,
         next_attempt_at=timezone.now(),
     )

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import AccountKind, User
+from motcua.accounts.usernames import citizen_username
 from motcua.catalogue.models import ProcedureVersion
 from motcua.catalogue.routing import can_receive_at
 from motcua.catalogue.selectors import procedure_get_published
@@ -174,7 +175,8 @@ def _applicant_account(applicant: PortalApplicant) -> User:
             "applicant_account_conflict", _("Đã có tài khoản khác dùng tên đăng nhập %(key)s.") % {"key": key}
         )
     account = User(
-        username=key,
+        # A citizen's username is never the personal ID (docs/architecture/personal-data.md).
+        username=citizen_username() if applicant.kind == ApplicantKind.CITIZEN else key,
         kind=AccountKind.CITIZEN if applicant.kind == ApplicantKind.CITIZEN else AccountKind.BUSINESS,
         full_name=applicant.name,
         phone=phone,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.fields import EncryptedPersonalIdField
 from motcua.dossiers.models import Dossier
 
 
@@ -39,7 +40,10 @@ class PortalUpdate(models.Model):
     idempotency_key = models.CharField(_("khóa đồng bộ"), max_length=100, unique=True)
     kind = models.CharField(_("loại cập nhật"), max_length=12)
     portal_status = models.PositiveSmallIntegerField(_("trạng thái trên Cổng DVCQG"))
+    #: What is sent, except the applicant's personal ID (``ChuHoSo.SoDinhDanh`` is kept empty here): that is
+    #: in ``applicant_personal_id``, encrypted, and put back into the body when it is sent (``outbox.body_of``).
     payload = models.JSONField(_("nội dung gửi"))
+    applicant_personal_id = EncryptedPersonalIdField(_("số định danh chủ hồ sơ"), blank=True, default="")
     occurred_at = models.DateTimeField(_("thời điểm sự kiện"))
     created_at = models.DateTimeField(_("ghi nhận lúc"), default=timezone.now)
     state = models.CharField(

@@ -108,9 +108,12 @@ def claim(update_id: int, now: dt.datetime) -> PortalUpdate | None:
 
 
 def body_of(update: PortalUpdate) -> dict[str, Any]:
-    """What is sent: the body written with the event, plus the national code of a dossier that came from
-    the portal (the same on every attempt, so a resend matches the first send)."""
+    """What is sent: the body written with the event, with the applicant's personal ID (kept encrypted in its
+    own column), plus the national code of a dossier that came from the portal (the same on every attempt, so
+    a resend matches the first send)."""
     body = dict(update.payload)
+    if isinstance(body.get("ChuHoSo"), dict):
+        body["ChuHoSo"] = {**body["ChuHoSo"], "SoDinhDanh": update.applicant_personal_id}
     national = PortalDossier.objects.filter(dossier_id=update.dossier_id).values_list(
         "national_code", flat=True
     )

@@ -18,9 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from motcua.calendar.engine.deadlines import Pause, classify, deemed_receipt, due_moment, shift_by_pauses
-from motcua.core.text import fold as fold_text
 from motcua.dossiers.bulk import ComponentRow, DossierRow, EventRow, PauseRow, StepRow, Story
-from motcua.dossiers.models import FeeStatus
+from motcua.dossiers.models import FeeStatus, search_words
 from motcua.dossiers.status import DossierAction as A
 from motcua.dossiers.status import DossierStatus as S
 from motcua.reporting.facts import Changes, Event, State, Static, contribution, event_flows
@@ -415,9 +414,7 @@ def _dossier_row(
     )
     row.imported_from = e.system
     row.fact_state = state
-    row.search_text = fold_text(
-        " ".join([e.code, row.applicant_name, row.applicant_personal_id, row.applicant_tax_code])
-    )
+    row.search_text = search_words(e.code, row.applicant_name, row.applicant_tax_code)
     return row
 
 

@@ -11,9 +11,8 @@ from collections.abc import Sequence
 
 from django.db import connection, transaction
 
-from motcua.core.text import fold
 from motcua.dossiers.bulk import Story, Tables, chain_events, new_dossier_ids
-from motcua.dossiers.models import DossierCodeCounter
+from motcua.dossiers.models import DossierCodeCounter, search_words
 
 
 @transaction.atomic
@@ -24,9 +23,7 @@ def write_batch(batch: Sequence[Story], counters: dict[tuple[str, dt.date], int]
     for story, pk in zip(batch, new_dossier_ids(len(batch)), strict=True):
         d = story.dossier
         d.id = pk
-        d.search_text = fold(
-            " ".join([d.code or "", d.applicant_name, d.applicant_personal_id, d.applicant_tax_code])
-        )
+        d.search_text = search_words(d.code, d.applicant_name, d.applicant_tax_code)
         for step in story.steps:
             step.dossier_id = pk
         for pause in story.pauses:

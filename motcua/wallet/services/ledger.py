@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from motcua.core.audit import audit_record
+from motcua.core.personal_data import keyed_ref
 from motcua.org.models import OrgUnit
 
 from ..models import AccessEntry, AccessKind, OwnerKind
@@ -44,8 +44,9 @@ def ledger_record(
             action=f"personal_data.{kind}",
             actor=actor if authenticated else None,
             object_type=f"subject.{subject_kind}",
-            # The audit chain names the subject by a short hash prefix, not the personal ID itself.
-            object_id=_subject_ref(subject_key),
+            # The audit chain names the subject by a short keyed hash, not the personal ID itself (a plain
+            # hash of a 12-digit number is reversed by trying them all).
+            object_id=keyed_ref(subject_key),
             data={"dossier": dossier_code, "purpose": purpose, "source": source, "outcome": outcome},
         )
         return AccessEntry.objects.create(
@@ -63,7 +64,3 @@ def ledger_record(
             outcome=outcome[:20],
             audit_seq=event.seq,
         )
-
-
-def _subject_ref(subject_key: str) -> str:
-    return hashlib.sha256(subject_key.encode()).hexdigest()[:16]

@@ -51,9 +51,8 @@ def test_a_submission_becomes_an_online_dossier_awaiting_intake(people, at_nine,
     ]  # fmt: skip
     assert d.components.get(position=1).original_name == "don-de-nghi.pdf"
     account = d.applicant
-    assert (account.username, account.personal_id, account.kind, account.phone) == (
-        "038090011223", "038090011223", "citizen", "+84912345670"
-    )  # fmt: skip
+    assert (account.personal_id, account.kind, account.phone) == ("038090011223", "citizen", "+84912345670")
+    assert account.username.startswith("cd.")  # never the personal ID (docs/architecture/personal-data.md)
     assert not account.has_usable_password()  # signs in with VNeID, found by personal ID
     assert link.message_id == message_id
     assert portal.state.acks[message_id] == {"KetQua": "accepted", "MaHoSo": d.code, "MaLyDo": "", "LyDo": ""}

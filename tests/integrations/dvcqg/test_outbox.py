@@ -9,6 +9,7 @@ from django.db import transaction
 from motcua.dossiers import services as s
 from motcua.dossiers.errors import InvalidTransition
 from motcua.integrations.dvcqg.models import PortalUpdate
+from motcua.integrations.dvcqg.outbox import body_of
 from tests.integrations.conftest import counter_dossier
 
 from .conftest import journey, received, vn
@@ -32,7 +33,10 @@ def test_a_journey_queues_one_update_per_status_change_in_event_order(people, ve
     assert {u.state for u in queued} == {"pending"}
     first = queued[0].payload
     assert first["MaHoSo"] == d.code and first["MaTTHC"] == "1.009999" and first["KenhThucHien"] == 2
-    assert first["ChuHoSo"]["SoDinhDanh"] == "038195001234" and first["TenTrangThai"] == "Mới đăng ký"
+    assert first["TenTrangThai"] == "Mới đăng ký"
+    # The personal ID waits encrypted in its own column, not in the stored body, and is sent.
+    assert first["ChuHoSo"]["SoDinhDanh"] == "" and queued[0].applicant_personal_id == "038195001234"
+    assert body_of(queued[0])["ChuHoSo"]["SoDinhDanh"] == "038195001234"
     assert queued[3].payload["KetQua"]["QuyetDinh"] == "approved"
     assert dt.datetime.fromisoformat(queued[1].payload["NgayHenTra"]) == d.due_at
     assert portal.delivered_keys() == []  # queued only: the worker sends, after commit

@@ -278,10 +278,10 @@ class Desk:
         self.units = {code: OrgUnit.objects.get(code=code) for code in ("H56.40", "H56.101")}
         self.users = {
             name: User.objects.get(username=name)
-            for name in ("038195001234", "motcua.tinh", "motcua.hacthanh", "chuyenvien.tnmt",
+            for name in ("congdan.hoa", "motcua.tinh", "motcua.hacthanh", "chuyenvien.tnmt",
                          "chuyenvien.thue", "lanhdao.tnmt", "lanhdao.hacthanh")
         }  # fmt: skip
-        self.citizen = self.users["038195001234"]
+        self.citizen = self.users["congdan.hoa"]
         self.made: dict[str, int] = {}  # timeline name → dossier pk
 
     def get(self, t: Timeline) -> Any:

@@ -25,7 +25,12 @@ HOA = {"personal_id": "038195001234", "full_name": "Lê Thị Hoa", "birth_date"
 
 def test_a_new_person_gets_a_citizen_account_without_a_password():
     user = account_sign_in_with_identity(**HOA)
-    assert (user.username, user.kind, user.full_name) == ("038195001234", AccountKind.CITIZEN, "Lê Thị Hoa")
+    assert (user.personal_id, user.kind, user.full_name) == (
+        HOA["personal_id"],
+        AccountKind.CITIZEN,
+        "Lê Thị Hoa",
+    )
+    assert user.username.startswith("cd.") and not any(c.isdigit() for c in user.username)  # never the ID
     assert not user.has_usable_password() and user.is_active
     assert (
         AuditEvent.objects.filter(action="account.created_from_identity", object_id=str(user.pk)).count() == 1

@@ -91,7 +91,7 @@ def _centre() -> OrgUnit:
 def _people() -> dict[str, User]:
     get = User.objects.get
     return {
-        "citizen": get(username="038195001234"),
+        "citizen": get(username="congdan.hoa"),
         "officer": get(username="motcua.tinh"),
         "specialist": get(username="chuyenvien.tnmt"),
         "leader": get(username="lanhdao.tnmt"),
