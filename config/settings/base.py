@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "motcua.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The visit counter: a cache increment per portal page view, no personal data (motcua.portal.visits).
+    "motcua.portal.visits.VisitCounterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,11 +116,20 @@ MOTCUA_LOGIN_LOCK_MINUTES = env_int("MOTCUA_LOGIN_LOCK_MINUTES", 15)
 # the administrator sets another limit, and the public label that starts every key (mc_live_…, mc_test_…).
 MOTCUA_API_KEY_RATE_PER_MINUTE = env_int("MOTCUA_API_KEY_RATE_PER_MINUTE", 120)
 MOTCUA_API_KEY_LABEL = env_str("MOTCUA_API_KEY_LABEL", "mc_live")
+# The usage log of API keys (ApiKeyUse) is kept this many days, then ``motcua prune_api_key_use`` deletes it
+# (security level 3 asks that logs be kept at least 12 months).
+MOTCUA_API_KEY_USE_RETENTION_DAYS = env_int("MOTCUA_API_KEY_USE_RETENTION_DAYS", 400)
 # Identity (docs/operations/identity.md). Administrators and leaders must sign in with an authenticator app
 # (TOTP); other staff may opt in. The TOTP secrets are encrypted with MOTCUA_TOTP_KEY (empty: SECRET_KEY).
 MOTCUA_STAFF_TOTP_REQUIRED = env_bool("MOTCUA_STAFF_TOTP_REQUIRED", True)
 MOTCUA_TOTP_ISSUER = env_str("MOTCUA_TOTP_ISSUER", "motcua")
 MOTCUA_TOTP_KEY = env_str("MOTCUA_TOTP_KEY", "")
+# Personal ID numbers (CCCD) are stored encrypted (docs/architecture/personal-data.md). The keys:
+# "<key id>:<base64 of 32 random bytes>", comma-separated; new values use MOTCUA_PERSONAL_DATA_KEY_ID (default:
+# the first), every listed key decrypts (rotation: `motcua rotate_personal_data_key`). Empty: keys derived
+# from SECRET_KEY — development, tests and the demo only; production settings refuse to start without keys.
+MOTCUA_PERSONAL_DATA_KEYS = env_str("MOTCUA_PERSONAL_DATA_KEYS", "")
+MOTCUA_PERSONAL_DATA_KEY_ID = env_str("MOTCUA_PERSONAL_DATA_KEY_ID", "")
 # Citizens and businesses confirm a password sign-in with a 6-digit code by SMS (or email): valid this many
 # seconds, this many attempts; at most one send per MOTCUA_OTP_RESEND_SECONDS and MOTCUA_OTP_MAX_PER_HOUR.
 MOTCUA_CITIZEN_OTP = env_bool("MOTCUA_CITIZEN_OTP", True)
@@ -212,12 +223,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Personal ID and phone numbers in other people's messages (a URL in a 404 line) are masked.
-    "filters": {"redact": {"()": "motcua.core.logging.RedactPersonalData"}},
+    "filters": {
+        "redact": {"()": "motcua.core.logging.RedactPersonalData"},
+        "caller": {"()": "motcua.core.logging.NameTheCaller"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["redact"]},
+        "django.request": {"filters": ["caller", "redact"]},
         "django.server": {"filters": ["redact"]},
         "django_tasks": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

@@ -38,6 +38,13 @@ API_OPERATIONS: tuple[str, ...] = (
     "results:read",
     "reporting:read",
     "calendar:read",
+    "catalogue:write",
+    "calendar:write",
+    "notifications:manage",
+    "integrations:read",
+    "payments:process",
+    "registries:read",
+    "plan:write",
 )
 
 #: What each operation allows, for the administrators' screens.
@@ -54,6 +61,13 @@ OPERATION_LABELS: dict[str, Any] = {
     "results:read": _("Đọc kết quả giải quyết"),
     "reporting:read": _("Đọc báo cáo, chỉ số"),
     "calendar:read": _("Đọc lịch làm việc"),
+    "catalogue:write": _("Soạn, rà soát và công bố thủ tục hành chính"),
+    "calendar:write": _("Quản trị lịch làm việc và giờ làm việc"),
+    "notifications:manage": _("Quản trị mẫu thông báo, xem nhật ký gửi và tùy chọn nhận thông báo"),
+    "integrations:read": _("Theo dõi đồng bộ với Cổng Dịch vụ công quốc gia"),
+    "payments:process": _("Thu phí tại quầy, hoàn phí, đối soát thanh toán"),
+    "registries:read": _("Tra cứu cơ sở dữ liệu quốc gia"),
+    "plan:write": _("Cập nhật chỉ tiêu, nhiệm vụ kế hoạch cải cách hành chính"),
 }
 
 #: The most requests a minute a key may be given (a typo of three zeros should not disable the limit).

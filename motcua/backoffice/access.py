@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from motcua.accounts.selectors import user_is_staff_member
 from motcua.core.audit import audit_record
-from motcua.dossiers.access import LEADER_ROLES, staff_scope
+from motcua.dossiers.access import staff_leads_a_unit
 
 View = Callable[..., HttpResponse]
 
@@ -38,6 +38,5 @@ def access_denied(request: HttpRequest, message: str = "") -> PermissionDenied:
 
 def leads_a_unit(user: Any) -> bool:
     """Whether ``user`` leads a unit or sees every unit (province administrator, auditor): the pages of
-    leaders (early warning, bottlenecks) are for them."""
-    scope = staff_scope(user)
-    return scope.sees_all or any(roles & LEADER_ROLES for roles in scope.roles_by_unit.values())
+    leaders (early warning, bottlenecks) are for them (``motcua.dossiers.access.staff_leads_a_unit``)."""
+    return staff_leads_a_unit(user)

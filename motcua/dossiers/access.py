@@ -69,6 +69,13 @@ def staff_scope(user: User) -> StaffScope:
     return scope
 
 
+def staff_leads_a_unit(user: User) -> bool:
+    """Whether ``user`` leads a unit or sees every unit (province administrator, auditor): the leaders' views
+    (early warning, bottlenecks, the national-portal monitor) are for them, in the back office and the API."""
+    scope = staff_scope(user)
+    return scope.sees_all or any(roles & LEADER_ROLES for roles in scope.roles_by_unit.values())
+
+
 def dossier_visible_queryset(user: User) -> QuerySet[Dossier]:
     """Every dossier ``user`` may see (drafts only to their applicant)."""
     base = Dossier.objects.all()

@@ -7,6 +7,7 @@ page. ``dossier_forms_available`` says which forms exist for a dossier at its cu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -35,7 +36,7 @@ from motcua.documents.forms import (
 from motcua.org.models import OrgUnit
 
 from .announce import status_url
-from .models import Channel, Dossier, DossierPause, PauseKind
+from .models import Channel, Dossier, DossierEvent, DossierPause, PauseKind
 from .procedure import legal_limit, procedure_spec, supplement_deadline
 from .status import DossierAction, DossierStatus
 
@@ -226,16 +227,31 @@ def control_sheet(d: Dossier) -> ControlSheetForm:
     )
 
 
-def tracking_ledger(
+def ledger_dossiers(
     *, point: OrgUnit, dossiers: QuerySet[Dossier], start: dt.date, end: dt.date
-) -> TrackingLedgerForm:
-    """Form 07: the dossiers received at ``point`` in [start, end] (``dossiers`` already access-checked)."""
+) -> QuerySet[Dossier]:
+    """The dossiers of form 07: received at ``point`` in [start, end] (local days), oldest first
+    (``dossiers`` already access-checked)."""
+    return (
+        dossiers.filter(receiving_point=point, received_at__date__gte=start, received_at__date__lte=end)
+        .select_related("procedure_version", "resolving_unit")
+        .order_by("received_at", "pk")
+    )
+
+
+def ledger_rows(dossiers: Iterable[Dossier]) -> list[LedgerRow]:
+    """One ``LedgerRow`` per received dossier (one query for the moments they were transferred)."""
+    items = list(dossiers)
+    routed: dict[int, dt.datetime] = {}
+    for dossier_id, at in (
+        DossierEvent.objects.filter(dossier__in=[d.pk for d in items], action=DossierAction.ROUTE)
+        .order_by("dossier_id", "seq")
+        .values_list("dossier_id", "occurred_at")
+    ):
+        routed.setdefault(dossier_id, at)
     rows = []
-    for d in dossiers.filter(
-        receiving_point=point, received_at__date__gte=start, received_at__date__lte=end
-    ).order_by("received_at"):
-        routed = d.events.filter(action=DossierAction.ROUTE).values_list("occurred_at", flat=True).first()
-        if not (d.received_at is not None):
+    for d in items:
+        if d.received_at is None:
             raise FormNotAvailable
         rows.append(
             LedgerRow(
@@ -247,13 +263,21 @@ def tracking_ledger(
                 applicant_phone=d.applicant_phone,
                 resolving_unit=d.resolving_unit.name,
                 due_at=d.due_at,
-                transferred_at=routed,
+                transferred_at=routed.get(d.pk),
                 result_received_at=d.finished_at
                 if d.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED)
                 else None,
                 returned_at=d.returned_at,
             )
         )
+    return rows
+
+
+def tracking_ledger(
+    *, point: OrgUnit, dossiers: QuerySet[Dossier], start: dt.date, end: dt.date
+) -> TrackingLedgerForm:
+    """Form 07: the dossiers received at ``point`` in [start, end] (``dossiers`` already access-checked)."""
+    rows = ledger_rows(ledger_dossiers(point=point, dossiers=dossiers, start=start, end=end))
     return TrackingLedgerForm(
         issuer=_issuer(point), issued_on=timezone.localdate(), receiving_point=point.name,
         period_start=start, period_end=end, rows=tuple(rows),

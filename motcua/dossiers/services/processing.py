@@ -3,7 +3,7 @@ inter-agency hand-over and hand-back), send back to an earlier step."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +184,7 @@ def dossier_send_back(
 class BulkAssignResult:
     assigned: list[str]
     refused: dict[str, str]  # code → the reason, in Vietnamese
+    refused_codes: dict[str, str] = field(default_factory=dict)  # code → the error's stable code
 
 
 def dossier_assign_many(*, dossiers: list[Dossier], actor: User, assignee: User) -> BulkAssignResult:
@@ -191,11 +192,13 @@ def dossier_assign_many(*, dossiers: list[Dossier], actor: User, assignee: User)
     refusal (another unit, a step that moved on) does not undo the others."""
     assigned: list[str] = []
     refused: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for dossier in dossiers:
         try:
             dossier_assign(dossier=dossier, actor=actor, assignee=assignee)
         except DossierError as exc:
             refused[dossier.code or str(dossier.pk)] = exc.message
+            codes[dossier.code or str(dossier.pk)] = exc.code
         else:
             assigned.append(dossier.code or str(dossier.pk))
-    return BulkAssignResult(assigned=assigned, refused=refused)
+    return BulkAssignResult(assigned=assigned, refused=refused, refused_codes=codes)

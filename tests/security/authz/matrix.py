@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .world import ROLES
+from .world import ROLES, X_STAFF
 
 ALL = frozenset(ROLES)
 ALL_API = ALL | {"key_x"}
@@ -85,6 +85,20 @@ X = "1.009999"  # the X procedure's code (tests/dossiers/data.py)
 
 # Published objects of the catalogue and the org chart are public: only the role tables apply to them.
 PROC = {"code": X}
+#: Bodies of the administration operations: valid (the access check is reached), refused by a rule or
+#: harmless for the administrator.
+DRAFT_BODY = {
+    "name": "Thủ tục thử nghiệm",
+    "sector_code": "TAI_NGUYEN_NUOC",
+    "level": "province",
+    "agency": "H56.19",
+    "applicant_types": ["citizen"],
+    "time_limit": {"amount": 5, "unit": "working_days"},
+}
+HOLIDAY_BODY = {"day": "2026-03-08", "name": "Nghỉ", "legal_reference": "QĐ 1"}
+SWAP_BODY = {"day_off": "2026-03-09", "make_up_day": "2026-03-09", "notice": "CV 1"}
+HOURS_BODY = {"sessions": [{"start": "07:00", "end": "12:00"}, {"start": "11:00", "end": "17:00"}]}
+TEMPLATE = {"topic": "dossier.received", "channel": "sms", "language": "vi"}
 
 #: Open by design: requested anonymously once, must answer (no 5xx).
 PUBLIC: dict[str, str] = {
@@ -134,6 +148,9 @@ MATRIX: dict[str, Rule] = {
     "working_calendar": R(get=ALL),
     "dossier_status_lookup": R(get=ALL, post=ALL),
     "quality": R(get=ALL),
+    "transparency": R(get=ALL),
+    "open_data": R(get=ALL),
+    "open_data_file": R(get=ALL, params={"dataset": "chat-luong-phuc-vu", "fmt": "json"}),
     "result_verify_upload": R(get=ALL, post=ALL),
     "result_verify": R(get=ALL, objects=("a_result_kq",), note="public verification by the printed code"),
     "feedback_list": R(get=ALL),
@@ -389,6 +406,53 @@ MATRIX: dict[str, Rule] = {
     "api-v1:calendar_year_api": R(get=ALL_API, params={"year": "2026"}),
     "api-v1:kpi766_api": R(get=ALL_API, query={"period": "2026-03"}),
     "api-v1:figures_api": R(get=ALL_API, query={"period": "2026-03"}),
+    "api-v1:scorecard_dashboard_api": R(get=SEEN_STAFF_API, objects=("unit_x", "unit_y")),
+    "api-v1:scorecard_dossiers_api": R(
+        get=SEEN_STAFF_API, objects=("unit_x", "unit_y"), query={"figure": "received"}
+    ),
+    "api-v1:scorecard_ranking_download_api": R(get={"auditor", "admin"}),
+    "api-v1:b06_report_api": R(get=STAFF_API),
+    "api-v1:b06_download_api": R(get=STAFF_API),
+    "api-v1:early_warning_list_api": R(get=LEADS, note="the key's account leads no unit"),
+    "api-v1:early_warning_summary_api": R(get=LEADS),
+    "api-v1:bottlenecks_api": R(get=LEADS),
+    "api-v1:plan_targets_api": R(get=STAFF_API),
+    "api-v1:plan_target_api": R(get=STAFF_API, params={"code": "T01"}),
+    "api-v1:plan_tasks_api": R(get=STAFF_API),
+    "api-v1:plan_task_api": R(get=STAFF_API, objects=("plan_task_x",), params={"task_id": "{pk}"}),
+    "api-v1:plan_task_create_api": R(
+        post=ADMIN, body={"unit": "H56.19", "title": "Nhiệm vụ (ma trận)", "deadline": "2026-12-31"}
+    ),
+    "api-v1:plan_task_report_api": R(
+        post={"plan_task_x": {"leader_x", "admin"}},
+        objects=("plan_task_x",),
+        params={"task_id": "{pk}"},
+        body=form(reported_on="2026-03-03", progress="20", status="in_progress", text="Tiến độ (ma trận)"),
+    ),
+    "api-v1:plan_measurement_api": R(
+        post=ADMIN,
+        params={"code": "T05"},
+        body=form(
+            series="value",
+            year="2025",
+            value="97",
+            source_title="Báo cáo (ma trận)",
+            source_date="2026-01-15",
+        ),
+    ),
+    "api-v1:plan_measurement_file_api": R(
+        get=NOBODY, params={"measurement_id": "987654"}, note="no entered figure with a file in the world"
+    ),
+    "api-v1:plan_report_evidence_api": R(
+        get=STAFF_API, objects=("plan_evidence",), params={"report_id": "{pk}"}
+    ),
+    "api-v1:plan_reviews_api": R(get=STAFF_API),
+    "api-v1:plan_review_cost_api": R(
+        put=ADMIN,
+        objects=("review_x",),
+        params={"review_id": "{pk}"},
+        body={"before": {"hours": "2", "wage_rate": 40000}, "after": {"hours": "1", "wage_rate": 40000}},
+    ),
     "api-v1:result_verify_code_api": R(get=ALL_API, objects=("a_result_kq",)),
     "api-v1:result_verify_upload_api": R(post=ALL_API, upload=True),
     "api-v1:status_lookup_api": R(
@@ -574,6 +638,53 @@ MATRIX: dict[str, Rule] = {
     "api-v1:preferences_get_api": R(get=SIGNED_API),
     "api-v1:preferences_set_api": R(put=SIGNED_API, body={"accepted": []}),
     "api-v1:read_one_api": R(post=OWNER, objects=("notif_a", "notif_b")),
+    # -- API: the back office's administration (catalogue editing, calendar, notifications, DVCQG) --------
+    "api-v1:procedure_draft_list_api": R(get=STAFF_API),
+    "api-v1:procedure_draft_create_api": R(post=ADMIN, body={**DRAFT_BODY, "code": "1.006666"}),
+    "api-v1:procedure_draft_get_api": R(get=STAFF_API, params=PROC),
+    "api-v1:procedure_draft_update_api": R(put=ADMIN, params=PROC, body=DRAFT_BODY),
+    "api-v1:procedure_publish_api": R(post=ADMIN, params=PROC, body={}, note="unchanged: 409 for the admin"),
+    "api-v1:procedure_review_api": R(
+        post=ADMIN, params=PROC, body={"reviewed_on": "2026-03-02", "reviewed_by": "Sở Tư pháp"}
+    ),
+    "api-v1:procedure_compare_api": R(get=STAFF_API, params=PROC),
+    "api-v1:calendar_admin_days_api": R(get=ADMIN, params={"year": "2026"}),
+    "api-v1:calendar_holiday_add_api": R(post=ADMIN, body=HOLIDAY_BODY, note="a Sunday: 422 for the admin"),
+    "api-v1:calendar_holiday_impact_api": R(post=ADMIN, body=HOLIDAY_BODY),
+    "api-v1:calendar_swap_add_api": R(post=ADMIN, body=SWAP_BODY, note="the same day twice: 422"),
+    "api-v1:calendar_swap_impact_api": R(post=ADMIN, body=SWAP_BODY),
+    "api-v1:calendar_day_remove_api": R(
+        delete=ADMIN, params={"day": "2026-01-01"}, note="a library day: 422 for the admin"
+    ),
+    "api-v1:working_hours_list_api": R(get=ADMIN),
+    "api-v1:working_hours_set_api": R(put=ADMIN, body=HOURS_BODY, note="overlapping sessions: 422"),
+    "api-v1:working_hours_remove_api": R(
+        delete=NOBODY, params={"hours_id": "987654"}, note="no schedule id is known to the matrix"
+    ),
+    "api-v1:deadline_impact_api": R(get=ADMIN),
+    "api-v1:deadlines_recompute_api": R(post=ADMIN, body={"items": [{"provider": "x", "key": "y"}]}),
+    "api-v1:calendar_audit_api": R(get=ADMIN),
+    "api-v1:notif_template_list_api": R(get=ADMIN),
+    "api-v1:notif_template_get_api": R(get=ADMIN, params=TEMPLATE),
+    "api-v1:notif_template_save_api": R(put=ADMIN, params=TEMPLATE, body={"body": "Hồ sơ {{ code }}."}),
+    "api-v1:notif_template_reset_api": R(delete=ADMIN, params=TEMPLATE),
+    "api-v1:notif_template_preview_api": R(post=ADMIN, params=TEMPLATE, body={"body": "Hồ sơ {{ code }}."}),
+    "api-v1:notif_delivery_log_api": R(get=ADMIN),
+    "api-v1:notif_user_search_api": R(get=ADMIN, query={"q": "a"}),
+    "api-v1:notif_user_preferences_get_api": R(get=ADMIN, params={"user_id": "{user:citizen_a}"}),
+    "api-v1:notif_user_preferences_set_api": R(
+        put=ADMIN, params={"user_id": "{user:citizen_a}"}, body={"accepted": {"dossier": ["email"]}}
+    ),
+    "api-v1:dvcqg_status_api": R(get=LEADS),
+    "api-v1:dvcqg_failures_api": R(get=LEADS),
+    "api-v1:dvcqg_shares_api": R(get=LEADS),
+    "api-v1:dvcqg_messages_api": R(get=LEADS),
+    "api-v1:dvcqg_update_retry_api": R(
+        post=NOBODY, params={"update_id": "987654"}, note="no failed update in the world"
+    ),
+    "api-v1:dvcqg_update_skip_api": R(
+        post=NOBODY, params={"update_id": "987654"}, note="no failed update in the world"
+    ),
     "api-v1:queue_list_api": R(get=STAFF_API | {"unassigned"}, note="the caller's queues (none: empty)"),
     "api-v1:queue_page_api": R(
         get=SIGNED_API, params={"queue": "all"}, note="the caller's dossiers (none: empty)"
@@ -584,6 +695,104 @@ MATRIX: dict[str, Rule] = {
     ),
     "api-v1:form_list_api": R(get=SEEN, objects=("a_processing", "b_y")),
     "api-v1:form_pdf_api": R(get=SEEN, objects=("a_processing", "b_y")),
+    # -- API: the counter, assignment, the ledger, back-office payments, registries (issue #10 part 2) ---------
+    "api-v1:counter_points_api": R(get=STAFF_API | {"unassigned"}, note="the caller's points (none: empty)"),
+    "api-v1:counter_offers_api": R(
+        post=COUNTERS - {"officer_y"} | {"key_x"},
+        body={"procedure_code": X, "receiving_point_code": "H56.40", "personal_id": "038195001234"},
+        note="at one of the caller's one-stop points; the look is logged in A's access ledger",
+    ),
+    "api-v1:counter_intake_api": R(
+        post=COUNTERS - {"officer_y"} | {"key_x"},
+        body=form(
+            procedure_code=X,
+            receiving_point_code="H56.40",
+            name="Trịnh Văn An",
+            personal_id="038090012345",
+            provided=["1", "2"],
+        ),
+        note="a paper dossier received at X's centre: its one-stop officers",
+    ),
+    "api-v1:component_scan_api": R(
+        post={"a_awaiting": {"officer_x", "admin", "key_x"}, "b_y": {"officer_y", "admin"}},
+        objects=("a_awaiting", "b_y"),
+        upload=True,
+        body=form(pages="1"),
+        note="the one-stop officer of a dossier at intake digitises a component",
+    ),
+    "api-v1:result_scan_api": R(
+        post={"a_result": {"officer_x", "admin", "key_x"}, "b_y": {"officer_y", "admin"}},
+        objects=("a_result", "b_y"),
+        body=form(pages="1"),
+        note="the receiving point's officers; no scan sent, so they get the rule's 400 (nothing stored)",
+    ),
+    "api-v1:assignees_api": R(
+        get={"a_processing": {"leader_x", "admin"}, "b_y": NOBODY}, objects=("a_processing", "b_y")
+    ),
+    "api-v1:assign_api": R(
+        post={"a_processing": {"leader_x", "admin"}, "b_y": NOBODY},
+        objects=("a_processing", "b_y"),
+        body={"assignee_id": "{user:specialist_x}"},
+    ),
+    "api-v1:bulk_assignees_api": R(get=STAFF_API | {"unassigned"}, note="the staff of the units I lead"),
+    "api-v1:bulk_assign_api": R(
+        post={"leader_x"},
+        body={"dossiers": ["H56.40-260302-9876"], "assignee_id": "{user:specialist_x}"},
+        note="a code naming nothing: listed not found; who leads no unit has nobody to assign to (422)",
+    ),
+    "api-v1:ledger_api": R(get=COUNTERS | {"key_x"}, note="form 07 of the caller's one-stop point"),
+    "api-v1:ledger_pdf_api": R(get=COUNTERS | {"key_x"}),
+    "api-v1:payment_orders_api": R(get=STAFF_API | {"unassigned"}, query={"day": "2026-03-03"}),
+    "api-v1:payment_totals_api": R(get=STAFF_API | {"unassigned"}, query={"day": "2026-03-03"}),
+    "api-v1:payment_orders_csv_api": R(get=STAFF_API | {"unassigned"}, query={"day": "2026-03-03"}),
+    "api-v1:payment_order_api": R(
+        get={"a_fee_order": X_STAFF | {"key_x"}},
+        objects=("a_fee_order",),
+        params={"order_id": "{pk}"},
+        note="the key's account is a one-stop officer of the centre that received the dossier",
+    ),
+    "api-v1:payment_record_api": R(
+        post={"a_fee_order": {"officer_x", "specialist_x", "leader_x", "admin", "key_x"}},
+        objects=("a_fee_order",),
+        params={"order_id": "{pk}"},
+        body={"channel": "counter", "amount": 125000, "receipt_number": "AA/26E-0000777"},
+    ),
+    "api-v1:payment_refund_api": R(
+        post={"a_paid_order": {"officer_x", "specialist_x", "leader_x", "admin", "key_x"}},
+        objects=("a_paid_order",),
+        params={"order_id": "{pk}"},
+        body={"reason": "Nộp nhầm."},
+    ),
+    "api-v1:reconciliation_list_api": R(
+        get=STAFF_API | {"unassigned"}, note="the runs of the caller's units"
+    ),
+    "api-v1:reconciliation_create_api": R(
+        post={"specialist_x", "leader_x", "admin"},
+        upload=True,
+        body=form(agency="H56.19", day="2026-03-02"),
+        note="staff of the collecting unit; a PDF is no statement (422)",
+    ),
+    "api-v1:reconciliation_get_api": R(get=SEEN_STAFF_API, objects=("x_run",), params={"run_id": "{pk}"}),
+    "api-v1:mismatch_resolve_api": R(
+        post={"x_mismatch": {"specialist_x", "leader_x", "admin"}},
+        objects=("x_mismatch",),
+        params={"mismatch_id": "{pk}"},
+        body={"note": "Đã đối chiếu."},
+    ),
+    "api-v1:registry_lookup_api": R(
+        post=STAFF_API, body={"key": "038195001234", "purpose": "Xác minh"}, note="logged in A's ledger"
+    ),
+    "api-v1:counter_lookup_api": R(
+        post=COUNTERS - {"officer_y"} | {"key_x"},
+        body={"receiving_point_code": "H56.40", "personal_id": "038195001234"},
+    ),
+    "api-v1:registry_components_api": R(get=SEEN_STAFF_API, objects=("a_awaiting", "b_y")),
+    "api-v1:registry_fetch_api": R(
+        post={"a_awaiting": {"officer_x", "admin", "key_x"}, "b_y": NOBODY},
+        objects=("a_awaiting", "b_y"),
+        params={"component_id": "{cccd_id}"},
+        note="only who may change the components now: refused staff trigger no registry read",
+    ),
 }
 
 #: A handful of the Django admin's URLs: administrators only (superusers; agency administrators get their

@@ -44,8 +44,8 @@ API_ROLES: tuple[str, ...] = (*ROLES, "key_x")
 
 #: Demo usernames of the roles (tests/dossiers/conftest.py ``people`` names them the same way).
 USERNAMES = {
-    "citizen_a": "038195001234",  # Lê Thị Hoa
-    "citizen_b": "038088004321",  # Nguyễn Văn Bình
+    "citizen_a": "congdan.hoa",  # Lê Thị Hoa, personal ID 038195001234
+    "citizen_b": "congdan.binh",  # Nguyễn Văn Bình, personal ID 038088004321
     "business": "2801234564",  # Công ty TNHH Xây dựng Lam Sơn
     "officer_x": "motcua.tinh",  # one-stop officer, H56.40 (X's receiving point)
     "specialist_x": "chuyenvien.tnmt",  # specialist, H56.19 (X's resolving agency)
@@ -564,7 +564,7 @@ def build_world(*, capture: Any) -> World:
             reviewed_on=dt.date(2026, 3, 3),
             reviewed_by="Sở NN&MT",
         )
-        staff_all = STAFF_ROLES
+        staff_all = STAFF_ROLES | {"key_x"}  # the key's account is staff: it reads the plan too (API)
         objects["plan_task_x"] = {
             "type": "plan_task",
             "owner": "leader_x",
