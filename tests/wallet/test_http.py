@@ -148,7 +148,9 @@ def test_the_wizard_offers_a_stored_document_and_attaches_it(client, people, sec
     html = client.get(url).content.decode()
     assert "Dùng giấy tờ đã có trong kho" in html and "Căn cước gắn chíp" in html and "038195001234" in html
     assert "còn hiệu lực đến 14/03/2036" in html and reverse("wallet_reuse", args=[d.pk]) in html
-    assert html.count(">Dùng giấy tờ này<span") == 1  # only the component of that type (the help text names it too)
+    assert (
+        html.count(">Dùng giấy tờ này<span") == 1
+    )  # only the component of that type (the help text names it too)
     response = client.post(reverse("wallet_reuse", args=[d.pk]), {"component": target.pk, "document": doc.pk})
     assert response.status_code == 302 and response["Location"] == f"{url}#giay-to-{target.pk}"
     target.refresh_from_db()
