@@ -3,6 +3,8 @@ with; the benchmark database itself is ``benchmarks/pgdb.Pg``."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import secrets
 import sys
@@ -31,6 +33,10 @@ def server_env(database_url: str, *, static_root: Path, media_root: Path) -> dic
         "DATABASE_URL": database_url,
         # A throwaway key for this run (prod.py wants ≥ 50 random characters); sessions do not outlive it.
         "SECRET_KEY": os.environ.get("MOTCUA_LOAD_SECRET_KEY") or secrets.token_urlsafe(64),
+        # prod.py refuses to start without a personal-data key. The seeded database outlives a run (it is
+        # reused), so its key must too: derived from the scratch database's URL, for scratch data only.
+        "MOTCUA_PERSONAL_DATA_KEYS": os.environ.get("MOTCUA_LOAD_PERSONAL_DATA_KEYS")
+        or "1:" + base64.b64encode(hashlib.sha256(f"motcua-load:{database_url}".encode()).digest()).decode(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "MOTCUA_STAFF_TOTP_REQUIRED": "0",

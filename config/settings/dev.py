@@ -8,7 +8,7 @@ MOTCUA_DEMO = env_bool("MOTCUA_DEMO", True)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Background tasks run in-process right after commit, so a demo needs no worker: notification emails are
 # printed to the console and SMS written under var/sms. Production uses the database queue and
-# `motcua db_worker` (plus `motcua deliver_notifications` from a scheduler for retries).
+# `motcua task_worker` (plus `motcua deliver_notifications` from a scheduler for retries).
 # MOTCUA_TASKS_IMMEDIATE=false switches to the production-like database queue.
 if env_bool("MOTCUA_TASKS_IMMEDIATE", True):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
