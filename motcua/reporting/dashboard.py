@@ -275,6 +275,17 @@ def period_from_param(
     return key, period
 
 
+def period_or_year_to_date(value: str | None, *, custom: bool = True) -> tuple[str, Period, str]:
+    """``period_from_param`` for a page: (key, period, error) — an invalid period falls back to the year to
+    date, and ``error`` says why (empty when the period was valid)."""
+    try:
+        key, period = period_from_param(value, custom=custom)
+    except InvalidPeriod as exc:
+        key, period = period_from_param(YTD)
+        return key, period, str(exc)
+    return key, period, ""
+
+
 def trend_months(period: Period, today: dt.date) -> list[Period]:
     """The months of the period (clipped to it and to today); a single month shows the twelve up to it."""
     end = min(period.end, today)

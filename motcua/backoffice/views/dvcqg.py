@@ -31,8 +31,7 @@ from motcua.integrations.dvcqg.selectors import (
     recent_messages,
     unit_shares,
 )
-from motcua.reporting.dashboard import YTD, period_from_param, period_options
-from motcua.reporting.periods import InvalidPeriod
+from motcua.reporting.dashboard import period_options, period_or_year_to_date
 
 from ..access import access_denied, staff_required
 from .dossiers.common import officer
@@ -68,11 +67,7 @@ def _duration(minutes: int | None) -> str:
 def monitor(request: HttpRequest) -> HttpResponse:
     scope = _viewer(request)
     unit_ids = scope.unit_ids
-    try:
-        key, period = period_from_param(request.GET.get("period"))
-        period_error = ""
-    except InvalidPeriod as exc:
-        (key, period), period_error = period_from_param(YTD), str(exc)
+    key, period, period_error = period_or_year_to_date(request.GET.get("period"))
     now = timezone.now()
     figures = queue_figures(unit_ids=unit_ids, now=now)
     shares = unit_shares(period, unit_ids=unit_ids)

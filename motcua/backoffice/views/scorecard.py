@@ -30,11 +30,12 @@ from motcua.reporting.dashboard import (
     dashboard_visible_ids,
     period_from_param,
     period_options,
+    period_or_year_to_date,
     province_unit,
     unit_chain,
 )
 from motcua.reporting.drilldown import FIGURES, SHORT_NAMES, UnknownFigure, drilldown_queryset
-from motcua.reporting.periods import InvalidPeriod, Period
+from motcua.reporting.periods import InvalidPeriod
 from motcua.reporting.ranking_export import (
     RANKING_FORMATS,
     RANKING_KINDS,
@@ -53,16 +54,6 @@ OUTCOME_LABELS = {
 }
 
 
-def _period(request: HttpRequest) -> tuple[str, Period, str]:
-    """(key, period, error): an invalid period falls back to the year to date, with the reason."""
-    try:
-        key, period = period_from_param(request.GET.get("period"))
-        return key, period, ""
-    except InvalidPeriod as exc:
-        key, period = period_from_param(YTD)
-        return key, period, str(exc)
-
-
 def _unit_by_code(code: str) -> OrgUnit | None:
     try:
         return orgunit_get_by_code(code)
@@ -72,7 +63,7 @@ def _unit_by_code(code: str) -> OrgUnit | None:
 
 def _page(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
     user = officer(request)
-    key, period, error = _period(request)
+    key, period, error = period_or_year_to_date(request.GET.get("period"))
     data = dashboard_data(unit, period)
     query = {"period": key} if key != YTD else {}
     options = period_options()
@@ -145,7 +136,7 @@ def scorecard_drilldown(request: HttpRequest) -> HttpResponse:
     if not dashboard_allows(user, unit):
         raise PermissionDenied
     figure = request.GET.get("figure", "")
-    key, period, error = _period(request)
+    key, period, error = period_or_year_to_date(request.GET.get("period"))
     sector = None
     sector_param = request.GET.get("sector", "")
     if sector_param:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from motcua.reporting.dashboard import YTD, period_from_param, period_options
+from motcua.reporting.dashboard import period_from_param, period_options, period_or_year_to_date
 from motcua.reporting.open_data import (
     DATASETS,
     FORMATS,
@@ -29,12 +29,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; ch
 
 @require_GET
 def open_data(request: HttpRequest) -> HttpResponse:
-    error = ""
-    try:
-        key, period = period_from_param(request.GET.get("ky"), custom=False)
-    except InvalidPeriod as exc:
-        error = str(exc)
-        key, period = period_from_param(YTD)
+    key, period, error = period_or_year_to_date(request.GET.get("ky"), custom=False)
     return render(
         request,
         "portal/open_data.html",

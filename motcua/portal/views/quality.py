@@ -12,20 +12,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from motcua.reporting.dashboard import RANKING_TITLES, YTD, period_from_param, period_options, public_quality
-from motcua.reporting.periods import InvalidPeriod
+from motcua.reporting.dashboard import RANKING_TITLES, period_options, period_or_year_to_date, public_quality
 
 CACHE_SECONDS = 300
 
 
 def quality(request: HttpRequest) -> HttpResponse:
-    error = ""
-    try:
-        # Months, quarters and years only (a bounded set of cache keys).
-        key, period = period_from_param(request.GET.get("ky"), custom=False)
-    except InvalidPeriod as exc:
-        error = str(exc)
-        key, period = period_from_param(YTD)
+    # Months, quarters and years only (a bounded set of cache keys).
+    key, period, error = period_or_year_to_date(request.GET.get("ky"), custom=False)
     cache_key = f"motcua:quality:{key}:{timezone.localdate():%Y%m%d}:{get_language()}"
     data = cache.get(cache_key)
     if data is None:

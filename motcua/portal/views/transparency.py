@@ -9,21 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from motcua.reporting.dashboard import YTD, period_from_param, period_options
+from motcua.reporting.dashboard import period_options, period_or_year_to_date
 from motcua.reporting.open_data import APOLOGIES, FORMATS, UNITS
-from motcua.reporting.periods import InvalidPeriod
 from motcua.reporting.transparency import transparency_cached
 
 
 @require_GET
 def transparency(request: HttpRequest) -> HttpResponse:
-    error = ""
-    try:
-        # Months, quarters and years only (a bounded set of cache keys).
-        key, period = period_from_param(request.GET.get("ky"), custom=False)
-    except InvalidPeriod as exc:
-        error = str(exc)
-        key, period = period_from_param(YTD)
+    # Months, quarters and years only (a bounded set of cache keys).
+    key, period, error = period_or_year_to_date(request.GET.get("ky"), custom=False)
     return render(
         request,
         "portal/transparency.html",
